@@ -1,0 +1,183 @@
+"""The one HTTP client: polite, bounded and safe (robots.txt, per-host delay, size and time caps)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from extract.canonical import canonical_url, host_of
+from extract.errors import FetchFailed
+from extract.netguard import AddressPolicy
+from extract.robots import RobotsCache
+
+
+Validators = Callable[[str], dict]
+
+
+class BoundedRetry(Retry):
+    """urllib3 Retry whose honoured Retry-After is capped, so one server cannot stall a run."""
+
+    max_retry_after: float = 30.0
+
+    def get_retry_after(self, response):  # type: ignore[no-untyped-def]
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.max_retry_after)
+
+    def new(self, **kw):  # type: ignore[no-untyped-def]
+        retry = super().new(**kw)
+        retry.max_retry_after = self.max_retry_after
+        return retry
+
+
+@dataclass
+class FetchResult:
+    """What one GET (with its redirects) produced; `state` is ok, not_modified or a ledger state."""
+
+    url: str
+    final_url: str
+    state: str
+    detail: str = ""
+    status: int | None = None
+    content_type: str = ""
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    redirects: list[str] = field(default_factory=list)
+
+
+class Fetcher:
+    """GETs URLs one at a time per host, honouring robots.txt, delays and caps from Settings."""
+
+    def __init__(self, settings, policy: AddressPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.s = settings
+        self.policy = policy or AddressPolicy(settings.allow_private_networks)
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.headers.update({
+            "User-Agent": settings.full_user_agent,
+            "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+                      "application/xml;q=0.9,*/*;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+        })
+        retry = BoundedRetry(
+            total=settings.retries, connect=settings.retries, read=settings.retries,
+            status=settings.retries, backoff_factor=settings.backoff_s, backoff_max=30,
+            status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",),
+            respect_retry_after_header=True, raise_on_status=False, redirect=False,
+        )
+        retry.max_retry_after = settings.max_retry_after_s
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.robots = RobotsCache(self)
+        self._last_request: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self.requests_made = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _wait_turn(self, url: str) -> None:
+        host = host_of(url)
+        delay = max(self.s.per_host_delay_s, self.robots.crawl_delay(url) or 0.0)
+        with self._lock:
+            last = self._last_request.get(host)
+            now = time.monotonic()
+            if last is not None and now - last < delay:
+                self.sleep(delay - (now - last))
+            self._last_request[host] = time.monotonic()
+
+    def raw_get(self, url: str, headers: dict[str, str] | None = None) -> requests.Response:
+        """One GET, no redirects followed, address checked and host delay kept; body not yet read."""
+        self.policy.check_url(url)
+        self._wait_turn(url)
+        self.requests_made += 1
+        return self.session.get(url, headers=headers or {}, stream=True, allow_redirects=False,
+                                timeout=(self.s.connect_timeout_s, self.s.read_timeout_s))
+
+    def read_body(self, resp: requests.Response, deadline: float) -> bytes:
+        """Read a streamed body, decompressed, within the size cap and the deadline."""
+        length = resp.headers.get("Content-Length", "")
+        encoded = resp.headers.get("Content-Encoding", "identity") != "identity"
+        if length.isdigit() and not encoded and int(length) > self.s.max_bytes:
+            raise FetchFailed("failed", f"too large: Content-Length {length} > {self.s.max_bytes} bytes")
+        chunks, size = [], 0
+        for chunk in resp.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > self.s.max_bytes:
+                raise FetchFailed("failed", f"too large: over {self.s.max_bytes} bytes decompressed")
+            if time.monotonic() > deadline:
+                raise FetchFailed("failed", f"deadline of {self.s.deadline_s:g}s exceeded while reading")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def get(self, url: str, validators: Validators | None = None) -> FetchResult:
+        """GET `url` following redirects safely; failures come back as a FetchResult with a ledger state.
+
+        `validators(u)` gives the stored ETag / Last-Modified for each hop's URL, for conditional GET."""
+        try:
+            return self._get(url, validators or (lambda _u: {}))
+        except FetchFailed as exc:  # includes BlockedAddress
+            return FetchResult(url=url, final_url=url, state=exc.state, detail=exc.detail)
+        except requests.RequestException as exc:
+            return FetchResult(url=url, final_url=url, state="failed", detail=_describe(exc))
+
+    def _get(self, url: str, validators: Validators) -> FetchResult:
+        deadline = time.monotonic() + self.s.deadline_s
+        current, hops = url, []
+        while True:
+            self.policy.check_url(current)
+            if not self.robots.allowed(current):
+                raise FetchFailed("robots_disallowed", f"robots.txt disallows {current}")
+            known = validators(current)
+            headers = {}
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+            resp = self.raw_get(current, headers)
+            with resp:
+                if resp.status_code in (301, 302, 303, 307, 308):
+                    current = self._next_hop(current, resp, hops)
+                    continue
+                return self._result(url, current, resp, hops, deadline)
+
+    def _next_hop(self, current: str, resp: requests.Response, hops: list[str]) -> str:
+        location = resp.headers.get("Location")
+        nxt = canonical_url(urljoin(current, location)) if location else None
+        if not nxt:
+            raise FetchFailed("failed", f"redirect {resp.status_code} without a usable Location")
+        hops.append(current)
+        if nxt in hops or nxt == current:
+            raise FetchFailed("failed", f"redirect loop at {nxt}")
+        if len(hops) > self.s.max_redirects:
+            raise FetchFailed("failed", f"too many redirects (> {self.s.max_redirects})")
+        return nxt
+
+    def _result(self, url: str, final: str, resp: requests.Response, hops: list[str],
+                deadline: float) -> FetchResult:
+        common = dict(url=url, final_url=final, status=resp.status_code, redirects=hops,
+                      content_type=resp.headers.get("Content-Type", ""),
+                      etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
+        if resp.status_code == 304:
+            return FetchResult(state="not_modified", detail="304 Not Modified", **common)
+        if resp.status_code >= 400:
+            return FetchResult(state="failed", detail=f"HTTP {resp.status_code} {resp.reason}", **common)
+        body = self.read_body(resp, deadline)
+        return FetchResult(state="ok", body=body, **common)
+
+
+def _describe(exc: requests.RequestException) -> str:
+    name = type(exc).__name__
+    reason = str(exc).split(" (Caused by ")[0]
+    return f"{name}: {reason}"[:300]

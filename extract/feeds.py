@@ -1,0 +1,36 @@
+"""RSS and Atom feeds, read with feedparser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import feedparser
+
+from extract.canonical import canonical_url
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One feed entry: its canonical link, title and published time (UTC) if the feed gives one."""
+
+    url: str
+    title: str
+    published_at: datetime | None
+
+
+def feed_items(body: bytes, feed_url: str) -> list[FeedItem]:
+    """Entries of an RSS/Atom document; raises ValueError when it is not a feed at all."""
+    parsed = feedparser.parse(body)
+    if parsed.bozo and not parsed.entries:
+        raise ValueError(f"not a feed: {parsed.get('bozo_exception', 'unparseable')}")
+    items, seen = [], set()
+    for entry in parsed.entries:
+        url = canonical_url(entry.get("link", ""), base=feed_url)
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = datetime(*stamp[:6], tzinfo=UTC) if stamp else None
+        items.append(FeedItem(url=url, title=entry.get("title", ""), published_at=published))
+    return items

@@ -1,0 +1,38 @@
+"""Content-addressed store of raw response bodies, so any load can be redone from the bytes."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class RawStore:
+    """Bodies gzip-compressed under data_dir/raw/ab/<sha256>.gz, named by the SHA-256 of the bytes."""
+
+    def __init__(self, data_dir: Path):
+        self.root = Path(data_dir) / "raw"
+
+    def path(self, sha: str) -> Path:
+        return self.root / sha[:2] / f"{sha}.gz"
+
+    def put(self, body: bytes) -> str:
+        """Store `body` (once) and return its SHA-256 hex digest."""
+        sha = hashlib.sha256(body).hexdigest()
+        target = self.path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(gzip.compress(body, compresslevel=6, mtime=0))
+            os.replace(tmp, target)  # atomic: concurrent writers of the same bytes are harmless
+        return sha
+
+    def get(self, sha: str) -> bytes:
+        """The bytes stored under `sha`; raises FileNotFoundError if absent."""
+        return gzip.decompress(self.path(sha).read_bytes())
+
+    def has(self, sha: str) -> bool:
+        return self.path(sha).exists()

