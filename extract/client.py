@@ -137,8 +137,7 @@ class Fetcher:
         current, hops = url, []
         while True:
             self.policy.check_url(current)
-            if not self.robots.allowed(current):
-                raise FetchFailed("robots_disallowed", f"robots.txt disallows {current}")
+            self.robots.check(current)
             known = validators(current)
             headers = {}
             if known.get("etag"):

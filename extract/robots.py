@@ -20,50 +20,54 @@ DISALLOW_ALL = Protego.parse("User-agent: *\nDisallow: /\n")
 
 
 class RobotsCache:
-    """Per-run cache of parsed robots.txt files, keyed by scheme://host[:port]."""
+    """Per-run cache of parsed robots.txt files, keyed by scheme://host[:port].
+
+    RFC 9309: a 4xx answer means no rules; a 5xx answer means "assume everything disallowed"; a host
+    that cannot be reached at all makes every URL on it fail with that reason."""
 
     def __init__(self, fetcher: Fetcher):
         self.fetcher = fetcher
         self._rules: dict[str, Protego] = {}
+        self._why: dict[str, str] = {}
+        self._unreachable: dict[str, str] = {}
         self.fetches = 0
 
-    def _origin(self, url: str) -> str:
+    @staticmethod
+    def _origin(url: str) -> str:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
 
-    def rules(self, url: str) -> Protego:
-        """The parsed robots.txt for the URL's origin, fetching it on first use."""
-        origin = self._origin(url)
-        if origin not in self._rules:
-            self._rules[origin] = self._fetch(origin)
-        return self._rules[origin]
+    def _load(self, origin: str) -> Protego | None:
+        if origin not in self._rules and origin not in self._unreachable:
+            try:
+                self._rules[origin] = self._fetch(origin)
+            except (requests.RequestException, FetchFailed) as exc:
+                self._unreachable[origin] = f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300]
+        return self._rules.get(origin)
 
     def _fetch(self, origin: str) -> Protego:
-        # RFC 9309: 4xx means no rules; a server error or no answer means "assume disallowed".
         self.fetches += 1
-        try:
-            resp = self.fetcher.raw_get(f"{origin}/robots.txt")
-            with resp:
-                if resp.status_code in (301, 302, 303, 307, 308):
-                    return ALLOW_ALL  # kept simple: a redirected robots.txt is treated as absent
-                if 400 <= resp.status_code < 500:
-                    return ALLOW_ALL
-                if resp.status_code >= 500:
-                    return DISALLOW_ALL
-                body = self.fetcher.read_body(resp, time.monotonic() + self.fetcher.s.deadline_s)
-        except (requests.RequestException, FetchFailed):  # unreachable, blocked, too large, too slow
-            return DISALLOW_ALL
+        resp = self.fetcher.raw_get(f"{origin}/robots.txt")
+        with resp:
+            if 300 <= resp.status_code < 500:
+                return ALLOW_ALL  # absent (a redirected robots.txt is treated as absent too)
+            if resp.status_code >= 500:
+                self._why[origin] = f"robots.txt answered {resp.status_code}: assuming all disallowed"
+                return DISALLOW_ALL
+            body = self.fetcher.read_body(resp, time.monotonic() + self.fetcher.s.deadline_s)
         return Protego.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
 
-    def allowed(self, url: str) -> bool:
-        """True if robots.txt lets our user agent fetch `url`."""
-        return self.rules(url).can_fetch(url, self.fetcher.s.user_agent)
+    def check(self, url: str) -> None:
+        """Raise FetchFailed (robots_disallowed, or failed if the host is unreachable) unless allowed."""
+        rules = self._load(self._origin(url))
+        if rules is None:
+            raise FetchFailed("failed", self._unreachable[self._origin(url)])
+        if not rules.can_fetch(url, self.fetcher.s.user_agent):
+            why = self._why.get(self._origin(url), "robots.txt disallows it")
+            raise FetchFailed("robots_disallowed", f"{why}: {url}")
 
     def crawl_delay(self, url: str) -> float | None:
         """The Crawl-delay for our user agent, if the origin's robots.txt sets one."""
-        origin = self._origin(url)
-        rules = self._rules.get(origin)
-        if rules is None:
-            return None
-        delay = rules.crawl_delay(self.fetcher.s.user_agent)
+        rules = self._rules.get(self._origin(url))
+        delay = rules.crawl_delay(self.fetcher.s.user_agent) if rules is not None else None
         return float(delay) if delay is not None else None

@@ -36,6 +36,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         page = site.pages.get(path) or Page(b"<h1>Not found</h1>", status=404)
         status = self._status(page)
+        if page.fail_first and site.count(path) <= page.fail_first:
+            page, status = Page(b"busy", status=503, headers={"Retry-After": "1"}), 503
         site.record(Hit(time.monotonic(), self.path, self.headers.get("User-Agent", ""),
                         self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), status))
         body = b"" if status == 304 else page.body
@@ -53,7 +55,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if page.slow_s:
+            step = max(1, len(body) // 10)
+            for i in range(0, len(body), step):
+                self.wfile.write(body[i:i + step])
+                self.wfile.flush()
+                time.sleep(page.slow_s / 10)
+        else:
+            self.wfile.write(body)
 
     def _status(self, page: Page) -> int:
         if page.status != 200:
@@ -86,12 +95,19 @@ class SampleSite:
         self.base_url = f"http://{self.host}:{self.port}"
         self.pages = build_site(self.base_url)
         self.hits: list[Hit] = []
+        self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="sample-site", daemon=True)
 
     def record(self, hit: Hit) -> None:
         with self._lock:
             self.hits.append(hit)
+
+    def count(self, path: str) -> int:
+        """Requests so far for `path` (any query), the current one included."""
+        with self._lock:
+            self._counts[path] = self._counts.get(path, 0) + 1
+            return self._counts[path]
 
     def url(self, path: str) -> str:
         return self.base_url + path

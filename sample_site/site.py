@@ -31,6 +31,8 @@ class Page:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     last_modified: datetime | None = None
+    fail_first: int = 0  # answer 503 with Retry-After to the first N requests
+    slow_s: float = 0.0  # trickle the body out over this many seconds
 
     @property
     def etag(self) -> str:
@@ -186,6 +188,8 @@ def _bad_pages(base: str) -> dict[str, Page]:
         "/bad/loop2": Page(status=302, headers={"Location": "/bad/loop"}),
         "/bad/private-link": Page(private.encode()),
         "/bad/missing": Page(b"<h1>Not found</h1>", status=404),
+        "/bad/flaky": Page(b"<html><body><p>Recovered.</p></body></html>", fail_first=2),
+        "/bad/slow": Page(b"<html><body>" + b"<p>slow</p>" * 200 + b"</body></html>", slow_s=3.0),
     }
 
 

@@ -116,8 +116,8 @@ def strip_site_suffix(title: str, site: str | None) -> str:
     """Drop a trailing " | Site" / " - Site" (or a leading "Site: ") from a page title."""
     title = " ".join(title.split())
     if site:
-        for sep in (" | ", " - ", " — ", " – ", " :: "):
-            if title.endswith(sep + site):
+        for sep in (" | ", " - ", " — ", " – ", " :: ", ": "):
+            if sep != ": " and title.endswith(sep + site):
                 return title[: -len(sep + site)].strip()
             if title.startswith(site + sep):
                 return title[len(site + sep):].strip()
@@ -166,6 +166,12 @@ def main_text(html: str, url: str | None = None) -> str:
     return clean_text(text)
 
 
+def drop_title_line(text: str, title: str) -> str:
+    """Remove the headline when the extractor kept it as the first line of the body."""
+    first, _, rest = text.partition("\n")
+    return rest if title and first.strip().casefold() == title.strip().casefold() else text
+
+
 def extract_article(html: str, url: str) -> Article | NotArticle:
     """Parse one page; returns NotArticle with a reason for pages that carry no single story."""
     soup = BeautifulSoup(html, "lxml")
@@ -181,7 +187,7 @@ def extract_article(html: str, url: str) -> Article | NotArticle:
     title = art.get("headline") or meta.get("og:title") or (h1.get_text(" ", strip=True) if h1 else "") \
         or (title_tag.get_text(" ", strip=True) if title_tag else "")
     title = strip_site_suffix(str(title), site)
-    text = main_text(html, url)
+    text = drop_title_line(main_text(html, url), title)
     is_marked = bool(art) or meta.get("og:type", "").lower() == "article"
     words = len(text.split())
     if not is_marked and (words < MIN_WORDS or soup.find("article") is None):

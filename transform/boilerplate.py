@@ -9,7 +9,7 @@ LINK_LIST = re.compile(r"^\s*(read more|more on|related( stories| coverage| arti
 PROMPT = re.compile(r"^\s*(share (this|on)|sign up|subscribe|follow us|download (our|the) app|"
                     r"get the latest|click here|advertisement|cookie|we use cookies|accept (all )?cookies|"
                     r"image (caption|source|copyright)|photo(graph)?( credit)?\s*:|copyright|©)", re.I)
-BYLINE = re.compile(r"^\s*(by|written by|reporting by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}"
+BYLINE = re.compile(r"^\s*(?i:by|written by|reporting by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}"
                     r"(\s*(,|and|&)\s*[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3})*\s*$")
 PIPE_LIST = re.compile(r"\S\s+\|\s+\S")
 

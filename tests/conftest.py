@@ -1,0 +1,76 @@
+"""Shared fixtures: the sample site on 127.0.0.1, settings for it, and a guard that keeps tests offline."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+from newsmon.config import Settings
+from sample_site import SampleSite
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> None:
+    """Refuse any connection that would leave this machine: tests are offline by construction."""
+    if isinstance(address, tuple) and self.family in (socket.AF_INET, socket.AF_INET6):
+        host = str(address[0])
+        try:
+            ip = ipaddress.ip_address(host.split("%")[0])
+        except ValueError:
+            ip = None
+        if ip is None or not ip.is_loopback:
+            raise OSError(f"test tried to reach {host}: tests must stay on 127.0.0.1")
+    _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(scope="session")
+def site() -> SampleSite:
+    with SampleSite() as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_site() -> SampleSite:
+    """A sample site of its own, for tests that count requests or need per-path state."""
+    with SampleSite() as running:
+        yield running
+
+
+def make_settings(tmp_path: Path, site: SampleSite, **overrides: object) -> Settings:
+    values = {
+        "seeds": [site.url("/news/xi-putin-call")],
+        "db": tmp_path / "newsmon.duckdb",
+        "data_dir": tmp_path / "data",
+        "allow_private_networks": ["127.0.0.1/32"],
+        "per_host_delay_s": 0.0,
+        "backoff_s": 0.05,
+        "max_retry_after_s": 1.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def write_config(path: Path, settings: Settings) -> Path:
+    """Write settings as a TOML config file (the CLI's and the DAG's input)."""
+    lines = []
+    for key, value in settings.model_dump(exclude_defaults=False).items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key} = {value}")
+        elif isinstance(value, list):
+            lines.append(f"{key} = [" + ", ".join(f'"{v}"' for v in value) + "]")
+        else:
+            lines.append(f'{key} = "{value}"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,127 @@
+"""The HTTP client against the sample site over real HTTP on 127.0.0.1."""
+
+import time
+
+from extract.client import Fetcher
+from tests.conftest import make_settings
+
+
+def test_user_agent_names_newsmon_and_contact(tmp_path, fresh_site):
+    settings = make_settings(tmp_path, fresh_site, contact_url="https://ops.example/newsmon")
+    res = Fetcher(settings).get(fresh_site.url("/news/xi-putin-call"))
+    assert res.state == "ok" and res.status == 200
+    agents = {h.user_agent for h in fresh_site.hits}
+    assert len(agents) == 1
+    agent = agents.pop()
+    assert agent.startswith("newsmon/") and "https://ops.example/newsmon" in agent
+
+
+def test_robots_fetched_once_per_host_and_disallow_honoured(tmp_path, fresh_site):
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site))
+    res = fetcher.get(fresh_site.url("/private/embargoed-briefing"))
+    assert res.state == "robots_disallowed"
+    fetcher.get(fresh_site.url("/news/xi-putin-call"))
+    fetcher.get(fresh_site.url("/news/taiwan-next-door"))
+    paths = [h.path for h in fresh_site.hits]
+    assert paths.count("/robots.txt") == 1
+    assert "/private/embargoed-briefing" not in paths
+
+
+def test_crawl_delay_from_robots(tmp_path, fresh_site):
+    fresh_site.pages["/robots.txt"].body = b"User-agent: *\nCrawl-delay: 0.4\nDisallow: /private/\n"
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site, per_host_delay_s=0.0))
+    for path in ("/news/xi-putin-call", "/news/taiwan-next-door", "/news/allotment-show"):
+        assert fetcher.get(fresh_site.url(path)).state == "ok"
+    stamps = [h.at for h in fresh_site.hits if h.path.startswith("/news/")]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert min(gaps) >= 0.38
+
+
+def test_per_host_delay(tmp_path, fresh_site):
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site, per_host_delay_s=0.3))
+    for path in ("/news/xi-putin-call", "/news/taiwan-next-door", "/news/allotment-show"):
+        fetcher.get(fresh_site.url(path))
+    stamps = [h.at for h in fresh_site.hits]  # robots.txt counts as a request to the host too
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert len(gaps) == 3 and min(gaps) >= 0.28
+
+
+def test_conditional_get_returns_not_modified(tmp_path, fresh_site):
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site))
+    first = fetcher.get(fresh_site.url("/news/taiwan-next-door"))
+    assert first.etag and first.last_modified
+    again = fetcher.get(fresh_site.url("/news/taiwan-next-door"), lambda _u: {"etag": first.etag})
+    assert again.state == "not_modified" and again.status == 304 and again.body is None
+    by_date = fetcher.get(fresh_site.url("/news/taiwan-next-door"),
+                          lambda _u: {"last_modified": first.last_modified})
+    assert by_date.state == "not_modified"
+    assert fresh_site.hits[-1].if_modified_since == first.last_modified
+
+
+def test_redirect_followed_with_validators_of_each_hop(tmp_path, fresh_site):
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site))
+    res = fetcher.get(fresh_site.url("/story/1002"))
+    assert res.state == "ok"
+    assert res.final_url == fresh_site.url("/news/beijing-omicron-lockdown")
+    assert res.redirects == [fresh_site.url("/story/1002")]
+    known = {res.final_url: {"etag": res.etag}}
+    again = fetcher.get(fresh_site.url("/story/1002"), lambda u: known.get(u, {}))
+    assert again.state == "not_modified"
+
+
+def test_redirect_loop_is_a_failure_with_reason(tmp_path, fresh_site):
+    res = Fetcher(make_settings(tmp_path, fresh_site)).get(fresh_site.url("/bad/loop"))
+    assert res.state == "failed" and "redirect loop" in res.detail
+
+
+def test_decompressed_size_cap(tmp_path, fresh_site):
+    res = Fetcher(make_settings(tmp_path, fresh_site)).get(fresh_site.url("/bad/huge"))
+    assert res.state == "failed" and "too large" in res.detail
+    small_cap = make_settings(tmp_path, fresh_site, max_bytes=1000)
+    assert "too large" in Fetcher(small_cap).get(fresh_site.url("/news/xi-putin-call")).detail
+
+
+def test_retries_503_honouring_retry_after(tmp_path, fresh_site):
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site, retries=3))
+    started = time.monotonic()
+    res = fetcher.get(fresh_site.url("/bad/flaky"))
+    assert res.state == "ok" and res.status == 200
+    statuses = [h.status for h in fresh_site.hits if h.path == "/bad/flaky"]
+    assert statuses == [503, 503, 200]
+    assert time.monotonic() - started >= 1.9  # Retry-After: 1, twice
+
+
+def test_retry_after_is_capped(tmp_path, fresh_site):
+    fresh_site.pages["/bad/flaky"].fail_first = 5
+    settings = make_settings(tmp_path, fresh_site, retries=1, max_retry_after_s=0.2)
+    started = time.monotonic()
+    res = Fetcher(settings).get(fresh_site.url("/bad/flaky"))
+    assert res.state == "failed" and "503" in res.detail
+    assert time.monotonic() - started < 1.0
+
+
+def test_total_deadline(tmp_path, fresh_site):
+    settings = make_settings(tmp_path, fresh_site, deadline_s=0.5)
+    res = Fetcher(settings).get(fresh_site.url("/bad/slow"))
+    assert res.state == "failed" and "deadline" in res.detail
+
+
+def test_connection_refused_is_a_failure(tmp_path, fresh_site):
+    settings = make_settings(tmp_path, fresh_site, retries=1)
+    res = Fetcher(settings).get("http://127.0.0.1:9/nothing-listens-here")
+    assert res.state == "failed" and "ConnectionError" in res.detail
+
+
+def test_loopback_refused_without_opt_in(tmp_path, fresh_site):
+    settings = make_settings(tmp_path, fresh_site, allow_private_networks=False)
+    res = Fetcher(settings).get(fresh_site.url("/news/xi-putin-call"))
+    assert res.state == "blocked" and "127.0.0.1" in res.detail
+    assert fresh_site.hits == []
+
+
+def test_unreachable_robots_means_disallowed(tmp_path, fresh_site):
+    fresh_site.pages["/robots.txt"].status = 503
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site, retries=0))
+    assert fetcher.get(fresh_site.url("/news/xi-putin-call")).state == "robots_disallowed"
+    assert fetcher.robots.fetches == 1
+    assert "503" in fetcher.get(fresh_site.url("/news/taiwan-next-door")).detail

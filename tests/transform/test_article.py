@@ -1,0 +1,62 @@
+from datetime import UTC, datetime
+
+from tests.conftest import FIXTURES
+from transform.article import NotArticle, clean_authors, extract_article, strip_site_suffix
+
+
+def page(name):
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_jsonld_article_metadata_and_clean_text():
+    art = extract_article(page("article_jsonld.html"), "https://gazette.example/local/sea-wall-approved?utm_source=x")
+    assert art.canonical_url == "https://gazette.example/local/sea-wall-approved"
+    assert art.title == "Harbour council approves new sea wall"
+    assert art.authors == ["Alys Penrose", "Gareth Moyle"]
+    assert art.published_at == datetime(2022, 6, 14, 15, 30, tzinfo=UTC)
+    assert art.published_source == "json-ld"
+    assert art.modified_at == datetime(2022, 6, 15, 8, 0, tzinfo=UTC)
+    assert art.language == "en"
+    assert art.site_name == "The Estuary Gazette"
+    lines = art.text.splitlines()
+    assert lines[0].startswith("Councillors in Port Ardent voted")  # no headline, byline or caption
+    assert lines[-1].startswith("The harbour authority will publish")
+    for junk in ("cookies", "Read more", "How the storm unfolded", "Sign up", "More on Port Ardent", "Photo:",
+                 "By Alys", "©", "Home"):
+        assert junk not in art.text, junk
+
+
+def test_meta_only_article():
+    art = extract_article(page("article_meta_only.html"), "https://valleypost.example/t")
+    assert art.canonical_url == "https://valleypost.example/transport/night-trains"  # og:url, tracking dropped
+    assert art.title == "Night trains return to the valley line"
+    assert art.authors == ["Dora Quint"]
+    assert art.published_at == datetime(2022, 6, 14, 1, 15, tzinfo=UTC)  # -04:00 converted to UTC
+    assert art.published_source == "time"
+    assert art.language == "en"
+    assert len(art.text.splitlines()) == 3
+
+
+def test_date_from_url_when_page_has_none():
+    art = extract_article(page("article_url_date.html"), "https://isles.example/2022/06/11/lighthouse-keeper")
+    assert art.published_at == datetime(2022, 6, 11, tzinfo=UTC) and art.published_source == "url"
+    assert art.authors == []
+    assert not art.text.startswith("Lighthouse keeper retires")
+
+
+def test_index_page_is_not_an_article():
+    result = extract_article(page("index_page.html"), "https://gazette.example/local")
+    assert isinstance(result, NotArticle) and "no article markup" in result.reason
+
+
+def test_malformed_html_does_not_crash():
+    result = extract_article("<html><head><title>Broken<body><div><p>Unclosed <b>tags <<<>>> &&&", "https://x.example/")
+    assert isinstance(result, NotArticle)
+
+
+def test_title_suffix_and_author_cleaning():
+    assert strip_site_suffix("Storm hits coast | Daily Tide", "Daily Tide") == "Storm hits coast"
+    assert strip_site_suffix("Daily Tide: Storm hits coast", "Daily Tide") == "Storm hits coast"
+    assert strip_site_suffix("Storm - hits coast", None) == "Storm - hits coast"
+    assert clean_authors(["By Ann Lee and Bo Chan", "Ann Lee", "Email the author", "Staff 2022-06-01"]) == \
+        ["Ann Lee", "Bo Chan"]
