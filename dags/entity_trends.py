@@ -29,10 +29,9 @@ LOAD_POOL = "newsmon_warehouse"
 def entity_trends():
     @task(pool=LOAD_POOL)
     def refresh() -> dict:
-        from newsmon.config import load_settings
-        from warehouse.trends import refresh_marts
+        from newsmon import tasks
 
-        return refresh_marts(load_settings().db)
+        return tasks.refresh_trends()
 
     refresh()
 

@@ -42,45 +42,39 @@ default_args = {
 def related_articles():
     @task
     def discover(run_id: str | None = None) -> list[dict]:
-        from extract.crawl import discover as discover_urls
-        from newsmon.config import load_settings
+        from newsmon import tasks
 
-        return discover_urls(load_settings(), run_id)
+        return tasks.discover(run_id)
 
     @task
     def fetch(shard: dict) -> str:
-        from extract.crawl import fetch_shard
-        from newsmon.config import load_settings
+        from newsmon import tasks
 
-        return fetch_shard(load_settings(), shard)
+        return tasks.fetch(shard)
 
     @task
     def parse(manifest: str) -> str:
-        from newsmon.config import load_settings
-        from transform.stage import parse_manifest
+        from newsmon import tasks
 
-        return parse_manifest(load_settings(), manifest)
+        return tasks.parse(manifest)
 
     @task
     def relate(parsed: list[str], run_id: str | None = None) -> str:
-        from newsmon.config import load_settings
-        from transform.stage import relate as relate_batch
+        from newsmon import tasks
 
-        return relate_batch(load_settings(), run_id, list(parsed))
+        return tasks.relate(parsed, run_id)
 
     @task(pool=LOAD_POOL, outlets=[WAREHOUSE])
     def load(batch: str) -> dict:
-        from newsmon.config import load_settings
-        from warehouse.load import load_batch
+        from newsmon import tasks
 
-        return load_batch(load_settings().db, batch)
+        return tasks.load(batch)
 
     @task
     def check() -> int:
-        from newsmon.config import load_settings
-        from warehouse.checks import run_checks
+        from newsmon import tasks
 
-        return len(run_checks(load_settings().db))
+        return tasks.check()
 
     manifests = fetch.expand(shard=discover())
     batch = relate(parse.expand(manifest=manifests))

@@ -18,7 +18,6 @@ from extract.errors import FetchFailed
 from extract.netguard import AddressPolicy
 from extract.robots import RobotsCache
 
-
 Validators = Callable[[str], dict]
 
 

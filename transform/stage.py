@@ -105,17 +105,13 @@ def _seed_texts(records: list[dict], store: RawStore, model: str) -> list[tuple[
 
 def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: ignore[no-untyped-def]
     """Dedupe, score feed items, assign every URL its ledger state; write the batch, return its folder."""
-    records = [r for p in parsed_paths for r in read_records(p)]
+    records = _merge_redirects([r for p in parsed_paths for r in read_records(p)])
     store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
     winners = _pick_winners(records)
     profile = seed_profile(_seed_texts(records, store, settings.spacy_model))
     articles, mentions, entities, urls = [], [], {}, []
-    by_url = {r["url"]: r for r in records}
     for rec in records:
         art = rec.get("article")
-        final = rec["fetch"].get("final_url")
-        if art is None and rec["fetch"]["state"] == "not_modified" and final != rec["url"] and final in by_url:
-            rec["outcome"] = ("duplicate", f"redirects to {final}, fetched in this run")
         if art is not None:
             aid = art["article_id"]
             if winners[art["canonical_url"]] is not rec:
@@ -144,6 +140,23 @@ def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: igno
                        ("urls", urls)):
         write_table(batch, name, rows)
     return str(batch)
+
+
+def _merge_redirects(records: list[dict]) -> list[dict]:
+    """A URL that redirects to another URL of this run is a duplicate of it; if the redirect was
+    fetched first (so the target only got a 304), its parsed article moves to the target's record."""
+    by_url = {r["url"]: r for r in records}
+    for rec in records:
+        final = rec["fetch"].get("final_url")
+        target = by_url.get(final) if final and final != rec["url"] else None
+        if target is None or rec.get("is_feed"):
+            continue
+        if "article" in rec and "article" not in target:
+            target["article"], target["mentions"] = rec.pop("article"), rec.pop("mentions")
+            target["fetch"] = {**target["fetch"], "state": "ok"}
+        rec.pop("article", None)
+        rec["outcome"] = ("duplicate", f"redirects to {final}")
+    return records
 
 
 def _pick_winners(records: list[dict]) -> dict[str, dict]:

@@ -1,5 +1,6 @@
 """The HTTP client against the sample site over real HTTP on 127.0.0.1."""
 
+import itertools
 import time
 
 from extract.client import Fetcher
@@ -33,7 +34,7 @@ def test_crawl_delay_from_robots(tmp_path, fresh_site):
     for path in ("/news/xi-putin-call", "/news/taiwan-next-door", "/news/allotment-show"):
         assert fetcher.get(fresh_site.url(path)).state == "ok"
     stamps = [h.at for h in fresh_site.hits if h.path.startswith("/news/")]
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert min(gaps) >= 0.38
 
 
@@ -42,7 +43,7 @@ def test_per_host_delay(tmp_path, fresh_site):
     for path in ("/news/xi-putin-call", "/news/taiwan-next-door", "/news/allotment-show"):
         fetcher.get(fresh_site.url(path))
     stamps = [h.at for h in fresh_site.hits]  # robots.txt counts as a request to the host too
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert len(gaps) == 3 and min(gaps) >= 0.28
 
 

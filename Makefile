@@ -1,0 +1,36 @@
+# newsmon: `make demo` sets everything up and runs the pipeline on the sample site; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup demo test lint lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/pip check
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: setup
+	$(BIN)/newsmon demo
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Re-resolve the pins in a scratch venv from pyproject.toml's ranges (needs the package registry).
+lock:
+	rm -rf /tmp/newsmon-lock && $(PYTHON) -m venv /tmp/newsmon-lock
+	/tmp/newsmon-lock/bin/pip install --quiet "pip==26.3" && /tmp/newsmon-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Locked dependencies for newsmon (Python 3.11, x86_64 Linux). Regenerate with: make lock"; \
+	  /tmp/newsmon-lock/bin/pip freeze --exclude-editable | grep -v '^newsmon'; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) .airflow var .pytest_cache .ruff_cache

@@ -1,0 +1,117 @@
+"""The documented CLI, run as a real process."""
+
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURES, make_settings, write_config
+
+PARSE_KEYS = ["source", "url", "canonical_url", "title", "authors", "published_at", "language", "text"]
+
+
+def newsmon(*args, stdin=None, env=None):
+    return subprocess.run([sys.executable, "-m", "newsmon", *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def snapshot(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=str)
+                for t in ("articles", "entities", "mentions")} | {
+            "urls": sorted(con.execute("select url, article_id from urls").fetchall(), key=str)}
+    finally:
+        con.close()
+
+
+def test_run_twice_changes_no_rows_and_revalidates(tmp_path, fresh_site):
+    config = write_config(tmp_path / "newsmon.toml", make_settings(tmp_path, fresh_site))
+    first = newsmon("run", "--config", str(config))
+    assert first.returncode == 0, first.stderr
+    assert "stored 8" in first.stderr and "data checks passed" in first.stderr
+    before = snapshot(tmp_path / "newsmon.duckdb")
+    assert len(before["articles"]) == 8
+    downloads_first = sum(1 for h in fresh_site.hits if h.status == 200 and h.path.startswith("/news/"))
+    assert downloads_first >= 8
+    seen = len(fresh_site.hits)
+
+    second = newsmon("--config", str(config), "run")  # the global --config spelling
+    assert second.returncode == 0, second.stderr
+    assert snapshot(tmp_path / "newsmon.duckdb") == before
+    again = [h for h in fresh_site.hits[seen:] if h.path.startswith(("/news/", "/amp/"))]
+    assert again, "second run made no article requests"
+    assert all(h.if_none_match for h in again)
+    assert all(h.status == 304 for h in again)
+    assert "unchanged 8" in second.stderr
+
+
+def test_bad_config_exits_2_with_one_line_naming_the_key(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('seeds = ["https://n.example/a"]\nper_host_delay = 1\n', encoding="utf-8")
+    res = newsmon("run", "--config", str(config))
+    assert res.returncode == 2
+    assert "per_host_delay: unknown key" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_trends_from_env_config(tmp_path, site):
+    settings = make_settings(tmp_path, site)
+    config = write_config(tmp_path / "newsmon.toml", settings)
+    env = {"NEWSMON_CONFIG": str(config)}
+    missing = newsmon("trends", env=env)
+    assert missing.returncode == 1 and "newsmon run" in missing.stderr
+    assert newsmon("run", env=env).returncode == 0
+    res = newsmon("trends", "--entity", "xi jinping", env=env)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.strip().splitlines()
+    assert lines[0].split("\t") == ["day", "name", "type", "mentions", "articles"]
+    assert len(lines) > 1 and all("\tXi Jinping\tPERSON\t" in line for line in lines[1:])
+    days = newsmon("trends", "--days", "1", env=env).stdout.strip().splitlines()[1:]
+    assert len({line.split("\t")[0] for line in days}) == 1
+
+
+def test_parse_prints_one_json_line_per_file(tmp_path):
+    files = [FIXTURES / "article_jsonld.html", FIXTURES / "article_url_date.html.gz"]
+    res = newsmon("parse", "--url", "https://isles.example/2022/06/11/lighthouse-keeper", *map(str, files))
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 2
+    assert list(rows[0]) == [*PARSE_KEYS, "entities"]
+    assert rows[0]["title"] == "Harbour council approves new sea wall"
+    assert rows[0]["published_at"] == "2022-06-14T15:30:00+00:00"
+    assert rows[1]["published_at"] == "2022-06-11T00:00:00+00:00"  # from --url
+    for row in rows:
+        for ent in row["entities"]:
+            assert row["text"][ent["start"]:ent["end"]] == ent["text"]
+            assert set(ent) == {"start", "end", "text", "label", "entity"}
+    assert any(e["entity"] == "Port Ardent" for e in rows[0]["entities"])
+
+
+def test_parse_no_entities_and_not_article(tmp_path):
+    res = newsmon("parse", "--no-entities", str(FIXTURES / "article_meta_only.html"), str(FIXTURES / "index_page.html"))
+    assert res.returncode == 1
+    ok, bad = (json.loads(line) for line in res.stdout.splitlines())
+    assert list(ok) == PARSE_KEYS
+    assert bad["error"].startswith("not an article")
+
+
+def test_entities_reads_json_lines(tmp_path):
+    lines = [{"id": 1, "text": "Mr Xi spoke to Xi Jinping's ally Vladimir Putin in Moscow."},
+             {"id": "b", "text": "Ben Wallace said Mr Wallace would visit Taiwan."}]
+    stdin = "".join(json.dumps(x) + "\n" for x in lines) + "not json\n"
+    res = newsmon("entities", stdin=stdin)
+    assert res.returncode == 1 and "line 3" in res.stderr
+    out = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, "b"]
+    assert {e["entity"] for e in out[0]["entities"]} >= {"Xi Jinping", "Vladimir Putin", "Moscow"}
+    assert [e["entity"] for e in out[1]["entities"] if e["label"] == "PERSON"] == ["Ben Wallace", "Ben Wallace"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["parse", "--help"], ["trends", "--help"]])
+def test_help(args):
+    res = newsmon(*args)
+    assert res.returncode == 0 and "Usage" in res.stdout

@@ -1,0 +1,43 @@
+"""Bad pages never fail a run: each ends as a ledger entry with its reason."""
+
+import duckdb
+
+from newsmon.pipeline import run_cycle
+from tests.conftest import make_settings
+
+BAD = ["/bad/malformed", "/bad/binary", "/bad/huge", "/bad/loop", "/bad/missing", "/bad/private-link"]
+
+
+def ledger(db, site):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("select url, state, detail from urls").fetchall()
+    finally:
+        con.close()
+    return {url.replace(site.base_url, ""): (state, detail) for url, state, detail in rows}
+
+
+def test_bad_pages_become_ledger_entries_and_the_run_succeeds(tmp_path, site):
+    seeds = [site.url("/news/xi-putin-call")] + [site.url(p) for p in BAD]
+    settings = make_settings(tmp_path, site, seeds=seeds, max_depth=1)
+    report = run_cycle(settings)
+    entries = ledger(settings.db, site)
+    assert entries["/news/xi-putin-call"][0] == "stored"
+    assert entries["/bad/malformed"][0] == "not_article"
+    assert entries["/bad/binary"] == ("not_article", "binary content, not text")
+    assert entries["/bad/huge"][0] == "failed" and "too large" in entries["/bad/huge"][1]
+    assert entries["/bad/loop"][0] == "failed" and "redirect loop" in entries["/bad/loop"][1]
+    assert entries["/bad/missing"] == ("failed", "HTTP 404 Not Found")
+    private = [(u, s, d) for u, (s, d) in entries.items() if "127.0.0.2" in u]
+    assert len(private) == 1 and private[0][1] == "blocked" and "non-public address 127.0.0.2" in private[0][2]
+    assert report.checks >= 10
+
+
+def test_loopback_seed_without_opt_in_is_blocked_not_fetched(tmp_path, fresh_site):
+    settings = make_settings(tmp_path, fresh_site, allow_private_networks=False)
+    report = run_cycle(settings)
+    entries = ledger(settings.db, fresh_site)
+    assert entries["/news/xi-putin-call"][0] == "blocked"
+    assert "allow_private_networks" in entries["/news/xi-putin-call"][1]
+    assert fresh_site.hits == []
+    assert report.loaded["articles"] == 0

@@ -1,0 +1,80 @@
+"""A full ingestion cycle in-process against the sample site over HTTP on 127.0.0.1."""
+
+from collections import Counter
+
+import duckdb
+import pytest
+
+from newsmon.pipeline import run_cycle
+from tests.conftest import make_settings
+
+STORED = {"xi-putin-call", "beijing-omicron-lockdown", "wallace-china-watching", "taiwan-next-door",
+          "bar-outbreak-testing", "pacific-islands-tour", "kremlin-beijing-trade", "covid-zero-economy"}
+
+
+def query(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory, site):
+    tmp = tmp_path_factory.mktemp("cycle")
+    settings = make_settings(tmp, site)
+    report = run_cycle(settings)
+    return settings, report
+
+
+def test_seed_and_related_articles_stored_once(cycle, site):
+    settings, report = cycle
+    rows = query(settings.db, "select canonical_url, relation, hops, relevance from articles")
+    slugs = {url.rsplit("/", 1)[-1] for url, *_ in rows}
+    assert slugs == STORED
+    assert len(rows) == len(STORED)
+    by_slug = {url.rsplit("/", 1)[-1]: (rel, hops, score) for url, rel, hops, score in rows}
+    assert by_slug["xi-putin-call"] == ("seed", 0, None)
+    assert by_slug["taiwan-next-door"][:2] == ("linked", 1)
+    assert by_slug["pacific-islands-tour"][:2] == ("linked", 2)
+    assert by_slug["kremlin-beijing-trade"][0] == "feed"
+    assert by_slug["kremlin-beijing-trade"][2] >= settings.relevance_threshold
+    assert report.checks >= 10
+
+
+def test_every_url_has_one_ledger_state_with_reason(cycle, site):
+    settings, _ = cycle
+    ledger = {url.replace(site.base_url, ""): (state, detail)
+              for url, state, detail in query(settings.db, "select url, state, detail from urls")}
+    assert ledger["/private/embargoed-briefing"][0] == "robots_disallowed"
+    assert ledger["/topics/china"][0] == "not_article"
+    assert ledger["/amp/news/beijing-omicron-lockdown"][0] == "duplicate"
+    assert ledger["/story/1002"][0] == "duplicate"
+    assert ledger["/news/allotment-show"][0] == "irrelevant"
+    assert "relevance" in ledger["/news/allotment-show"][1]
+    assert ledger["/news/ferry-timetable"][0] == "irrelevant"
+    assert ledger["/feed.xml"][0] == "feed"
+    assert "/news/solomon-security-pact" not in ledger  # three hops away: beyond max_depth
+    assert "/login" not in ledger and "/about" not in ledger and "/" not in ledger  # chrome not followed
+    assert Counter(state for state, _ in ledger.values())["stored"] == len(STORED)
+
+
+def test_canonical_entities(cycle):
+    settings, _ = cycle
+    names = {n for (n,) in query(settings.db, "select name from entities")}
+    assert {"Xi Jinping", "Vladimir Putin", "Ben Wallace", "China", "Taiwan", "Beijing"} <= names
+    assert not {"Mr Xi", "President Xi", "Xi", "Mr Wallace", "Wallace", "Xi Jinping's"} & names
+    surfaces = {s for (s,) in query(settings.db, """
+        select m.surface from mentions m join entities e using (entity_id) where e.name = 'Xi Jinping'""")}
+    assert "Xi Jinping" in surfaces and len(surfaces) >= 2
+    dupes = query(settings.db, "select lower(name), type, count(*) from entities group by all having count(*) > 1")
+    assert dupes == []
+
+
+def test_entity_daily_by_publication_day(cycle):
+    settings, _ = cycle
+    rows = query(settings.db, "select day, mentions, articles from entity_daily where name = 'Xi Jinping' order by day")
+    days = [str(d) for d, _, _ in rows]
+    assert "2022-06-15" in days  # the seed's publication day (08:30 UTC)
+    assert all(m >= a >= 1 for _, m, a in rows)
