@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
@@ -57,7 +59,7 @@ class Fetcher:
     """GETs URLs one at a time per host, honouring robots.txt, delays and caps from Settings."""
 
     def __init__(self, settings, policy: AddressPolicy | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, run_dir: Path | None = None):
         self.s = settings
         self.policy = policy or AddressPolicy(settings.allow_private_networks)
         self.sleep = sleep
@@ -78,7 +80,10 @@ class Fetcher:
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.robots = RobotsCache(self)
+        # With a run folder, robots.txt answers and each host's last request time are shared by all
+        # tasks of the run, so politeness holds across task boundaries too.
+        self.run_dir = run_dir
+        self.robots = RobotsCache(self, run_dir / "robots" if run_dir else None)
         self._last_request: dict[str, float] = {}
         self._lock = threading.Lock()
         self.requests_made = 0
@@ -86,15 +91,28 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
+    def _host_clock(self, host: str) -> Path | None:
+        return self.run_dir / "hosts" / re.sub(r"[^A-Za-z0-9_.-]", "_", host) if self.run_dir else None
+
+    def _last(self, host: str) -> float | None:
+        """Monotonic time of the last request to host, by this process or an earlier task of the run."""
+        if host not in self._last_request and (clock := self._host_clock(host)) and clock.exists():
+            wall = float(clock.read_text(encoding="utf-8"))
+            self._last_request[host] = time.monotonic() - max(0.0, time.time() - wall)
+        return self._last_request.get(host)
+
     def _wait_turn(self, url: str) -> None:
         host = host_of(url)
         delay = max(self.s.per_host_delay_s, self.robots.crawl_delay(url) or 0.0)
         with self._lock:
-            last = self._last_request.get(host)
+            last = self._last(host)
             now = time.monotonic()
             if last is not None and now - last < delay:
                 self.sleep(delay - (now - last))
             self._last_request[host] = time.monotonic()
+            if clock := self._host_clock(host):
+                clock.parent.mkdir(parents=True, exist_ok=True)
+                clock.write_text(repr(time.time()), encoding="utf-8")
 
     def raw_get(self, url: str, headers: dict[str, str] | None = None) -> requests.Response:
         """One GET, no redirects followed, address checked and host delay kept; body not yet read."""

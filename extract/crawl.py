@@ -87,7 +87,9 @@ def discover(settings, run_id: str, progress: Progress = _quiet) -> list[dict]: 
 
     Pages whose links are needed (hops < max_depth) are fetched here, the rest by fetch_shard.
     Returns shard descriptors {run_id, host, path, urls}."""
-    fetcher, store, state = Fetcher(settings), RawStore(settings.data_dir), UrlState(settings.data_dir)
+    run_dir = staging_dir(settings, run_id)
+    fetcher = Fetcher(settings, run_dir=run_dir)
+    store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
     frontier = _Frontier()
     level = [u for s in settings.seeds if frontier.add(u := canonical_url(s), "seed", 0, None)]
     feeds = [canonical_url(f) for f in settings.feeds]
@@ -157,7 +159,8 @@ def read_records(path: str | Path) -> list[dict]:
 
 def fetch_shard(settings, shard: dict, progress: Progress = _quiet) -> str:  # type: ignore[no-untyped-def]
     """Fetch every not-yet-fetched URL of one host's shard, politely; return the manifest path."""
-    fetcher, store, state = Fetcher(settings), RawStore(settings.data_dir), UrlState(settings.data_dir)
+    fetcher = Fetcher(settings, run_dir=staging_dir(settings, shard["run_id"]))
+    store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
     records = read_records(shard["path"])
     try:
         for rec in records:

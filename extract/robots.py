@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -15,21 +18,21 @@ if TYPE_CHECKING:
     from extract.client import Fetcher
 
 ROBOTS_MAX_BYTES = 500_000
-ALLOW_ALL = Protego.parse("")
-DISALLOW_ALL = Protego.parse("User-agent: *\nDisallow: /\n")
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
 
 class RobotsCache:
     """Per-run cache of parsed robots.txt files, keyed by scheme://host[:port].
 
     RFC 9309: a 4xx answer means no rules; a 5xx answer means "assume everything disallowed"; a host
-    that cannot be reached at all makes every URL on it fail with that reason."""
+    that cannot be reached at all makes every URL on it fail with that reason. With a `cache_dir`
+    (the run's staging folder) the answer is shared by every task of the run: fetched once per run."""
 
-    def __init__(self, fetcher: Fetcher):
+    def __init__(self, fetcher: Fetcher, cache_dir: Path | None = None):
         self.fetcher = fetcher
+        self.cache_dir = cache_dir
+        self._answers: dict[str, dict] = {}
         self._rules: dict[str, Protego] = {}
-        self._why: dict[str, str] = {}
-        self._unreachable: dict[str, str] = {}
         self.fetches = 0
 
     @staticmethod
@@ -37,34 +40,51 @@ class RobotsCache:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
 
-    def _load(self, origin: str) -> Protego | None:
-        if origin not in self._rules and origin not in self._unreachable:
-            try:
-                self._rules[origin] = self._fetch(origin)
-            except (requests.RequestException, FetchFailed) as exc:
-                self._unreachable[origin] = f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300]
-        return self._rules.get(origin)
+    def _cache_file(self, origin: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", origin) + ".json")
 
-    def _fetch(self, origin: str) -> Protego:
+    def _answer(self, origin: str) -> dict:
+        if origin in self._answers:
+            return self._answers[origin]
+        cached = self._cache_file(origin)
+        if cached is not None and cached.exists():
+            answer = json.loads(cached.read_text(encoding="utf-8"))
+        else:
+            answer = self._fetch(origin)
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(json.dumps(answer), encoding="utf-8")
+        self._answers[origin] = answer
+        self._rules[origin] = Protego.parse(answer["rules"])
+        return answer
+
+    def _fetch(self, origin: str) -> dict:
         self.fetches += 1
-        resp = self.fetcher.raw_get(f"{origin}/robots.txt")
-        with resp:
-            if 300 <= resp.status_code < 500:
-                return ALLOW_ALL  # absent (a redirected robots.txt is treated as absent too)
-            if resp.status_code >= 500:
-                self._why[origin] = f"robots.txt answered {resp.status_code}: assuming all disallowed"
-                return DISALLOW_ALL
-            body = self.fetcher.read_body(resp, time.monotonic() + self.fetcher.s.deadline_s)
-        return Protego.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
+        try:
+            resp = self.fetcher.raw_get(f"{origin}/robots.txt")
+            with resp:
+                if 300 <= resp.status_code < 500:  # absent (a redirected robots.txt counts as absent too)
+                    return {"rules": "", "why": None, "unreachable": None}
+                if resp.status_code >= 500:
+                    return {"rules": DISALLOW_ALL, "unreachable": None,
+                            "why": f"robots.txt answered {resp.status_code}: assuming all disallowed"}
+                body = self.fetcher.read_body(resp, time.monotonic() + self.fetcher.s.deadline_s)
+        except (requests.RequestException, FetchFailed) as exc:
+            return {"rules": DISALLOW_ALL, "why": None,
+                    "unreachable": f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300]}
+        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+        return {"rules": text, "why": None, "unreachable": None}
 
     def check(self, url: str) -> None:
         """Raise FetchFailed (robots_disallowed, or failed if the host is unreachable) unless allowed."""
-        rules = self._load(self._origin(url))
-        if rules is None:
-            raise FetchFailed("failed", self._unreachable[self._origin(url)])
-        if not rules.can_fetch(url, self.fetcher.s.user_agent):
-            why = self._why.get(self._origin(url), "robots.txt disallows it")
-            raise FetchFailed("robots_disallowed", f"{why}: {url}")
+        origin = self._origin(url)
+        answer = self._answer(origin)
+        if answer["unreachable"]:
+            raise FetchFailed("failed", answer["unreachable"])
+        if not self._rules[origin].can_fetch(url, self.fetcher.s.user_agent):
+            raise FetchFailed("robots_disallowed", f"{answer['why'] or 'robots.txt disallows it'}: {url}")
 
     def crawl_delay(self, url: str) -> float | None:
         """The Crawl-delay for our user agent, if the origin's robots.txt sets one."""

@@ -78,3 +78,16 @@ def test_entity_daily_by_publication_day(cycle):
     days = [str(d) for d, _, _ in rows]
     assert "2022-06-15" in days  # the seed's publication day (08:30 UTC)
     assert all(m >= a >= 1 for _, m, a in rows)
+
+
+def test_politeness_holds_across_stages(tmp_path, fresh_site):
+    """discover and the fetch shards are separate tasks: robots.txt is still fetched once per run and
+    no two requests to the host come closer together than per_host_delay_s."""
+    settings = make_settings(tmp_path, fresh_site, per_host_delay_s=0.25)
+    run_cycle(settings)
+    paths = [h.path for h in fresh_site.hits]
+    assert paths.count("/robots.txt") == 1
+    stamps = [h.at for h in fresh_site.hits]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert len(gaps) >= 15 and min(gaps) >= 0.24
+    assert {h.user_agent for h in fresh_site.hits} == {settings.full_user_agent}
