@@ -156,11 +156,18 @@ def trends(
 @app.command("sample-site")
 def sample_site(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+    out: Annotated[Path | None, typer.Option(help="Write the generated pages to this folder and exit.")] = None,
 ) -> None:
-    """Serve the bundled sample news site on 127.0.0.1 until interrupted."""
+    """Serve the bundled sample news site on 127.0.0.1 until interrupted (or write it out with --out)."""
     import time
 
     from sample_site import SampleSite
+    from sample_site.site import write_site
+
+    if out is not None:
+        written = write_site(out, f"http://127.0.0.1:{port}")
+        err.print(f"wrote {written} pages under {out}", highlight=False)
+        return
 
     try:
         site = SampleSite(port=port).start()

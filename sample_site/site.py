@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 from importlib import resources
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 SITE_NAME = "The Harbour Courier"
@@ -222,3 +223,18 @@ def build_site(base_url: str) -> dict[str, Page]:
     pages["/feed.xml"] = Page(_feed(base, by_slug).encode(), "application/rss+xml; charset=utf-8")
     pages.update(_bad_pages(base))
     return pages
+
+
+def write_site(folder: Path, base_url: str) -> int:
+    """Write every 200 page of the site under `folder` (path/index.html style); return how many."""
+    count = 0
+    for path, page in build_site(base_url).items():
+        if page.status != 200:
+            continue
+        target = Path(folder) / path.lstrip("/")
+        if path.endswith("/") or "." not in target.name:
+            target = target / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page.body)
+        count += 1
+    return count

@@ -1,5 +1,6 @@
 """A full ingestion cycle in-process against the sample site over HTTP on 127.0.0.1."""
 
+import itertools
 from collections import Counter
 
 import duckdb
@@ -88,6 +89,6 @@ def test_politeness_holds_across_stages(tmp_path, fresh_site):
     paths = [h.path for h in fresh_site.hits]
     assert paths.count("/robots.txt") == 1
     stamps = [h.at for h in fresh_site.hits]
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert len(gaps) >= 15 and min(gaps) >= 0.24
     assert {h.user_agent for h in fresh_site.hits} == {settings.full_user_agent}
