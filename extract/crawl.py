@@ -54,8 +54,9 @@ def fetch_one(fetcher: Fetcher, store: RawStore, state: UrlState, url: str) -> d
     if res.state in ("ok", "not_modified"):
         keep = {"etag": res.etag, "last_modified": res.last_modified, "raw_sha256": out["raw_sha256"],
                 "content_type": out["content_type"], "fetched_at": out["fetched_at"]}
-        state.update(res.final_url, **keep)
         state.update(url, final_url=res.final_url, **keep)
+        if host_of(res.final_url) == host_of(url):  # another host's state file belongs to its own shard
+            state.update(res.final_url, **keep)
     return out
 
 
