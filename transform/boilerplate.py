@@ -7,8 +7,10 @@ import re
 LINK_LIST = re.compile(r"^\s*(read more|more on|related( stories| coverage| articles)?|see also|also read|"
                        r"most read|recommended|watch|listen)\b\s*[:\-–—]?", re.I)
 PROMPT = re.compile(r"^\s*(share (this|on)|sign up|subscribe|follow us|download (our|the) app|"
-                    r"get the latest|click here|advertisement|cookie|we use cookies|accept (all )?cookies|"
-                    r"image (caption|source|copyright)|photo(graph)?( credit)?\s*:|copyright|©)", re.I)
+                    r"get the latest|advertisement|cookie|we use cookies|accept (all )?cookies|"
+                    r"image (caption|source|copyright)|photo(graph)?( credit)?\s*:)", re.I)
+CREDIT = re.compile(r"^\s*(©|\(c\)|copyright\b)", re.I)
+TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*$")
 BYLINE = re.compile(r"^\s*(?i:by|written by|reporting by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}"
                     r"(\s*(,|and|&)\s*[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3})*\s*$")
 PIPE_LIST = re.compile(r"\S\s+\|\s+\S")
@@ -23,8 +25,12 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if PROMPT.match(s) and len(s.split()) <= 30:
         return True
-    if BYLINE.match(s):
+    if BYLINE.match(s) or TABLE_RULE.match(s):
         return True
+    if CREDIT.match(s) and len(s.split()) <= 8:  # "© Reuters"; a long rights notice may be the story's
+        return True
+    if s.startswith("|"):  # a table row (trafilatura writes tables as | a | b |): part of the story
+        return False
     # "A | B | C": short items separated by pipes are a link row, not prose
     parts = [p.strip() for p in s.split("|")]
     return len(parts) >= 3 and all(len(p.split()) <= 12 for p in parts)
