@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     base, ours = results
     print(f"newsmon/trafilatura: F1 {ours.f1 - base.f1:+.3f}, speed x{ours.pages_per_s / base.pages_per_s:.2f}")
     losses = sorted(pages, key=lambda pid: _f1(*ours.per_page[pid]) - _f1(*base.per_page[pid]))[:args.worst]
-    print(f"\npages where newsmon loses most to trafilatura (F1 newsmon vs trafilatura, precision/recall):")
+    print("\npages where newsmon loses most to trafilatura (F1 newsmon vs trafilatura, precision/recall):")
     for pid in losses:
         o, b = ours.per_page[pid], base.per_page[pid]
         print(f"  {pid[:12]} {_f1(*o):.3f} vs {_f1(*b):.3f}  (P {o[0]:.2f} R {o[1]:.2f} | P {b[0]:.2f} R {b[1]:.2f})"

@@ -76,10 +76,10 @@ class _Frontier:
     def __init__(self) -> None:
         self.records: dict[str, dict] = {}
 
-    def add(self, url: str | None, relation: str, hops: int | None, via: str | None) -> bool:
+    def add(self, url: str | None, relation: str, hops: int | None, via: str | None, **extra: object) -> bool:
         if not url or url in self.records:
             return False
-        self.records[url] = {"url": url, "relation": relation, "hops": hops, "via": via}
+        self.records[url] = {"url": url, "relation": relation, "hops": hops, "via": via, **extra}
         return True
 
 
@@ -130,7 +130,8 @@ def _poll_feed(fetcher: Fetcher, store: RawStore, state: UrlState, feed: str, fr
         except ValueError as exc:
             rec["fetch"].update(state="failed", detail=str(exc)[:300])
             return rec
-        new = sum(frontier.add(item.url, "feed", None, feed) for item in items)
+        new = sum(frontier.add(item.url, "feed", None, feed, feed_published=item.published_at.isoformat()
+                               if item.published_at else None) for item in items)
         rec["fetch"]["detail"] = f"feed with {len(items)} items, {new} new candidates"
     return rec
 

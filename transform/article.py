@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import trafilatura
 from htmldate import find_date
 
-from transform.boilerplate import clean_text
+from transform.boilerplate import PRUNE_XPATH, clean_text
 from transform.metadata import NOT_SINGLE_STORY, clean_authors, parse_html, read_metadata, strip_site_suffix
 
 MIN_WORDS = 10  # a page without article markup needs at least this much main text to be an article
@@ -49,34 +49,47 @@ def main_text(html: str, url: str | None = None) -> str:
     (under DOUBTFUL_WORDS), the full mode also compares with its readability and jusText fallbacks,
     which rescue pages whose markup the fast path misreads, at about twice the cost."""
     options = dict(url=url, include_comments=False, include_images=False, favor_precision=True,
-                   deduplicate=False)
+                   deduplicate=False, prune_xpath=PRUNE_XPATH)
     text = trafilatura.extract(html, fast=True, **options) or ""
     if len(text.split()) < DOUBTFUL_WORDS:
         text = trafilatura.extract(html, **options) or text
     return clean_text(text)
 
 
-def drop_title_line(text: str, title: str) -> str:
-    """Remove the headline when the extractor kept it as the first line of the body."""
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def drop_title_line(text: str, title: str, description: str | None = None) -> str:
+    """Remove the headline, and a standfirst that repeats the page's description without ending a
+    sentence, when the extractor kept them as the first lines of the body."""
     first, _, rest = text.partition("\n")
-    return rest if title and first.strip().casefold() == title.strip().casefold() else text
+    if title and _same(first, title):
+        first, _, rest = rest.partition("\n")
+    is_dek = bool(description) and _same(first, description or "") and not first.rstrip().endswith((".", "!", "?", '"'))
+    return rest if is_dek else (first + ("\n" + rest if rest else ""))
 
 
-def extract_article(html: str, url: str) -> Article | NotArticle:
-    """Parse one page; returns NotArticle with a reason for pages that carry no single story."""
+def extract_article(html: str, url: str, feed_published: datetime | None = None) -> Article | NotArticle:
+    """Parse one page; returns NotArticle with a reason for pages that carry no single story.
+
+    The publication time comes from JSON-LD, meta tags, <time>, the URL, then the feed item that
+    listed the page (`feed_published`), and last from htmldate's reading of the whole page."""
     tree = parse_html(html)
     if tree is None:
         return NotArticle("not an HTML document")
     meta = read_metadata(tree, url)
-    if meta.page_types & NOT_SINGLE_STORY and not meta.marked_article:
+    if "liveblogposting" in meta.page_types or (meta.page_types & NOT_SINGLE_STORY and not meta.marked_article):
         return NotArticle(f"a collection page ({', '.join(sorted(meta.page_types & NOT_SINGLE_STORY))})")
     published, pub_src = meta.published_at, meta.published_source
+    if published is None and feed_published is not None:
+        published, pub_src = feed_published.astimezone(UTC), "feed"
     if published is None and (found := find_date(html, original_date=True, extensive_search=False,
                                                  outputformat="%Y-%m-%d")):
         published, pub_src = datetime.fromisoformat(found).replace(tzinfo=UTC), "htmldate"
     if not meta.marked_article and len(tree.xpath("//article")) >= LISTING_ARTICLES:
         return NotArticle(f"a listing of {len(tree.xpath('//article'))} stories without article markup")
-    text = drop_title_line(main_text(html, url or None), meta.title)
+    text = drop_title_line(main_text(html, url or None), meta.title, meta.description)
     words = len(text.split())
     if words == 0 or (not meta.marked_article and words < MIN_WORDS):
         return NotArticle(f"{'no article markup and ' if not meta.marked_article else ''}{words} words of main text")

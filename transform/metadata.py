@@ -14,12 +14,15 @@ from extract.canonical import canonical_url
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "report", "socialmediaposting",
-                 "techarticle", "scholarlyarticle", "liveblogposting"}
-NOT_SINGLE_STORY = {"collectionpage", "itemlist", "imagegallery", "mediagallery", "searchresultspage"}
+                 "techarticle", "scholarlyarticle"}
+# Pages that carry several stories or updates: marked not_article rather than extracted as a mash-up.
+NOT_SINGLE_STORY = {"collectionpage", "itemlist", "imagegallery", "mediagallery", "searchresultspage",
+                    "liveblogposting"}
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 BYLINE_PREFIX = re.compile(r"^\s*(by|written by|words by|reporting by|posted by|von|par|por)\s+", re.I)
-AUTHOR_NOISE = re.compile(r"(email the author|follow on \w+|twitter|facebook|@\w+|staff writer|updated|"
-                          r"published|\bnews desk\b)", re.I)
+AUTHOR_NOISE = re.compile(r"(email the author|follow on \w+|twitter|facebook|@\w+|updated|published)", re.I)
+JOB_TITLE = re.compile(r"\b(reporter|editor|correspondent|writer|columnist|contributor|staff|desk|"
+                       r"journalist|producer|analyst)s?\b", re.I)
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
                   "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
@@ -118,7 +121,7 @@ def clean_authors(raw: list[str]) -> list[str]:
         item = item.split("|")[0]
         for part in re.split(r",|\band\b|&|;", BYLINE_PREFIX.sub("", item.strip())):
             name = AUTHOR_NOISE.sub("", BYLINE_PREFIX.sub("", part)).strip(" .:-\u2013\u2014")
-            if name and not name.startswith("http") and len(name.split()) <= 5 \
+            if name and not name.startswith("http") and len(name.split()) <= 5 and not JOB_TITLE.search(name) \
                     and not any(ch.isdigit() for ch in name) and name not in out:
                 out.append(name)
     return out

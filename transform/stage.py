@@ -49,7 +49,8 @@ def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict
             rec["outcome"] = _ledger_state(rec)
             continue
         html = page_html(store, rec["fetch"])
-        result = extract_article(html, rec["fetch"]["final_url"]) if html is not None else \
+        feed_day = datetime.fromisoformat(rec["feed_published"]) if rec.get("feed_published") else None
+        result = extract_article(html, rec["fetch"]["final_url"], feed_day) if html is not None else \
             NotArticle("binary content, not text")
         if isinstance(result, NotArticle):
             rec["outcome"] = ("not_article", result.reason)
