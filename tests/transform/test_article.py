@@ -60,3 +60,48 @@ def test_title_suffix_and_author_cleaning():
     assert strip_site_suffix("Storm - hits coast", None) == "Storm - hits coast"
     assert clean_authors(["By Ann Lee and Bo Chan", "Ann Lee", "Email the author", "Staff 2022-06-01"]) == \
         ["Ann Lee", "Bo Chan"]
+
+
+def test_boilerplate_page_keeps_only_the_story():
+    art = extract_article(page("article_boilerplate.html"), "https://moor.example/news/quarry")
+    lines = art.text.splitlines()
+    assert lines[0].startswith("A plan to reopen the old quarry")  # no headline, standfirst or dateline
+    assert lines[-1].startswith("Local councillor Idris Vaughan")
+    assert "| Application lodged | March 2019 |" in lines  # tables belong to the story
+    for junk in ("Quarry inquiry opens", "Valley road closures", "newsletter", "Follow us", "contributed",
+                 "Tags", "Hollin Moor, wildlife", "Updated", "Inspectors side with villagers"):
+        assert junk not in art.text, junk
+    assert art.authors == ["Tamsin Hale"]  # no "By", job title or "Email the author"
+    assert art.published_at == datetime(2022, 6, 12, 6, 0, tzinfo=UTC) and art.published_source == "meta"
+    assert art.modified_at == datetime(2022, 6, 12, 8, 30, tzinfo=UTC) and art.modified_source == "meta"
+    assert art.site_name == "The Moor Herald"
+    assert art.title == "Quarry plan rejected after long inquiry"  # " - The Moor Herald" dropped
+
+
+def test_htmldate_is_the_last_resort_and_feed_date_comes_before_it():
+    html = page("article_text_date.html")
+    art = extract_article(html, "https://moor.example/news/choir")
+    assert art.published_at == datetime(2021, 3, 3, tzinfo=UTC) and art.published_source == "htmldate"
+    assert not art.text.startswith("March 3, 2021")
+    feed_day = datetime(2021, 3, 4, 9, 0, tzinfo=UTC)
+    from_feed = extract_article(html, "https://moor.example/news/choir", feed_published=feed_day)
+    assert from_feed.published_at == feed_day and from_feed.published_source == "feed"
+
+
+def test_pages_with_several_stories_are_not_articles():
+    live = extract_article(page("live_blog.html"), "https://moor.example/live")
+    assert isinstance(live, NotArticle) and "liveblogposting" in live.reason
+    listing = extract_article(page("listing.html"), "https://moor.example/")
+    assert isinstance(listing, NotArticle) and "listing of 4 stories" in listing.reason
+    gallery = extract_article(page("gallery.html"), "https://moor.example/g")
+    assert isinstance(gallery, NotArticle) and "imagegallery" in gallery.reason
+
+
+def test_language_and_canonical_variants():
+    html = ('<html xml:lang="pt-BR"><head><link rel="canonical amphtml" href="/noticia/1?utm_medium=x">'
+            '<meta property="og:type" content="article"></head><body><article>'
+            + "<p>Uma frase longa o bastante para contar como texto principal da notícia de hoje.</p>" * 5
+            + "</article></body></html>")
+    art = extract_article(html, "https://noticias.example/amp/noticia/1")
+    assert art.language == "pt"
+    assert art.canonical_url == "https://noticias.example/noticia/1"

@@ -1,0 +1,47 @@
+"""The extraction benchmark's scoring and its run on a small folder of our own pages."""
+
+import gzip
+import json
+
+import pytest
+
+from bench.extraction import main, page_scores, shingles
+from tests.conftest import FIXTURES
+
+
+def test_shingles_are_four_token_multisets():
+    assert shingles("a b c d e") == {"a b c d": 1, "b c d e": 1}
+    assert shingles("a b") == {"a b": 1}  # fewer than four tokens: one shingle
+    assert shingles("") == {}
+
+
+def test_page_scores():
+    truth = "one two three four five six"
+    assert page_scores(truth, truth) == (1.0, 1.0)
+    assert page_scores("", "") == (1.0, 1.0)
+    assert page_scores(truth, "") == (0.0, 0.0)
+    precision, recall = page_scores(truth, truth + " seven eight")
+    assert recall == 1.0 and precision == pytest.approx(3 / 5)
+    precision, recall = page_scores(truth, "one two three four five")
+    assert precision == 1.0 and recall == pytest.approx(2 / 3)
+
+
+def test_missing_data_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(SystemExit) as err:
+        main([str(tmp_path / "absent")])
+    assert "benchmark data not found" in str(err.value)
+
+
+def test_runs_on_a_folder_of_our_pages(tmp_path, capsys):
+    (tmp_path / "html").mkdir()
+    truth = {}
+    for name, body in (("article_jsonld.html", "Councillors in Port Ardent voted on Tuesday"),
+                       ("article_meta_only.html", "Night trains will run on the valley line again")):
+        pid = name.split(".")[0]
+        (tmp_path / "html" / f"{pid}.html.gz").write_bytes(gzip.compress((FIXTURES / name).read_bytes()))
+        truth[pid] = {"url": f"https://example.test/{pid}", "articleBody": body}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    assert main([str(tmp_path), "--repeat", "1", "--worst", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 pages from" in out
+    assert out.count("trafilatura 2.3.1") == 1 and "newsmon/trafilatura: F1" in out
