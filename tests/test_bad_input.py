@@ -41,3 +41,23 @@ def test_loopback_seed_without_opt_in_is_blocked_not_fetched(tmp_path, fresh_sit
     assert "allow_private_networks" in entries["/news/xi-putin-call"][1]
     assert fresh_site.hits == []
     assert report.loaded["articles"] == 0
+
+
+def test_a_page_that_crashes_the_parser_is_a_ledger_entry(tmp_path, site, monkeypatch):
+    import transform.stage
+
+    real = transform.stage.extract_article
+
+    def fragile(html, url, feed_published=None):
+        if "taiwan-next-door" in url:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(html, url, feed_published)
+
+    monkeypatch.setattr(transform.stage, "extract_article", fragile)
+    settings = make_settings(tmp_path, site)
+    report = run_cycle(settings)
+    entries = ledger(settings.db, site)
+    state, detail = entries["/news/taiwan-next-door"]
+    assert (state, detail) == ("failed", "parse error: RecursionError: maximum recursion depth exceeded")
+    assert entries["/news/xi-putin-call"][0] == "stored"
+    assert report.loaded["articles"] == 7

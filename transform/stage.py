@@ -41,6 +41,14 @@ def _ledger_state(rec: dict) -> tuple[str, str]:
     return fetch["state"], fetch.get("detail", "")
 
 
+def _parse_one(rec: dict, store: RawStore) -> Article | NotArticle:
+    html = page_html(store, rec["fetch"])
+    if html is None:
+        return NotArticle("binary content, not text")
+    feed_day = datetime.fromisoformat(rec["feed_published"]) if rec.get("feed_published") else None
+    return extract_article(html, rec["fetch"]["final_url"], feed_day)
+
+
 def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict]:
     """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record."""
     parsed: list[tuple[dict, Article]] = []
@@ -48,10 +56,11 @@ def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict
         if rec["fetch"]["state"] != "ok" or rec.get("is_feed"):
             rec["outcome"] = _ledger_state(rec)
             continue
-        html = page_html(store, rec["fetch"])
-        feed_day = datetime.fromisoformat(rec["feed_published"]) if rec.get("feed_published") else None
-        result = extract_article(html, rec["fetch"]["final_url"], feed_day) if html is not None else \
-            NotArticle("binary content, not text")
+        try:
+            result = _parse_one(rec, store)
+        except Exception as exc:  # one page the parsers choke on must not fail the batch
+            rec["outcome"] = ("failed", f"parse error: {type(exc).__name__}: {exc}"[:300])
+            continue
         if isinstance(result, NotArticle):
             rec["outcome"] = ("not_article", result.reason)
         else:
