@@ -73,6 +73,26 @@ def test_canonical_entities(cycle):
     assert dupes == []
 
 
+def test_places_aliases_and_salience(cycle):
+    settings, _ = cycle
+    places = dict(query(settings.db, "select name, country_code from entities where type = 'GPE'"))
+    assert places["China"] == "CN" and places["United Kingdom"] == "GB" and places["Beijing"] == "CN"
+    assert "UK" not in places and "Britain" not in places
+    geo = dict(query(settings.db, "select name, geonames_id from entities where name in ('China', 'Beijing')"))
+    assert geo == {"China": 1814991, "Beijing": 1816670}
+    norp = dict(query(settings.db, "select name, country_code from entities where type = 'NORP'"))
+    assert norp["Chinese"] == "CN"
+    aliases = {a for (a,) in query(settings.db, """
+        select alias from entity_aliases join entities using (entity_id) where name = 'Xi Jinping'""")}
+    assert {"Xi Jinping", "Xi"} <= aliases
+    assert "Omicron" not in {n for (n,) in query(settings.db, "select name from entities")}
+    top = query(settings.db, """
+        select e.name, ae.in_headline, ae.salience from article_entities ae join entities e using (entity_id)
+        join articles a using (article_id) where a.relation = 'seed' order by ae.salience desc limit 3""")
+    assert top[0][0] == "Xi Jinping" and top[0][1] is True
+    assert query(settings.db, "select count(*) from person_alias_merges") == [(0,)]
+
+
 def test_entity_daily_by_publication_day(cycle):
     settings, _ = cycle
     rows = query(settings.db, "select day, mentions, articles from entity_daily where name = 'Xi Jinping' order by day")

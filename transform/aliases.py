@@ -57,12 +57,29 @@ def person_canon(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def canonical_place_or_org(name: str, label: str) -> tuple[str, str]:
+    """Countries to one name (label GPE), listed organisations to one spelling, demonyms to the singular."""
+    from transform.places import gazetteer
+
+    g = gazetteer()
+    if label in ("GPE", "LOC", "ORG") and (country := g.country(name)):
+        return country.name, "GPE"
+    if org := g.organisation(name):
+        return org, "ORG"
+    if label == "NORP" and (people := g.demonym(name)):
+        return people.name, "NORP"
+    return name, label
+
+
 def fold_article(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """For one article's (surface, label) mentions, return (canonical name, label) for each one.
 
+    People: titles and possessives stripped, short forms attached to the one full name they match.
+    Places and organisations: countries, listed organisations and demonyms folded to one spelling.
     The label of a canonical entity is the one most of its mentions carry, so a stray ORG tag on
     "Xi" folds into the PERSON Xi Jinping when the article names him in full."""
     normal = [(normalise(s, lab), lab) for s, lab in mentions]
+    normal = [(n, lab) if lab == "PERSON" else canonical_place_or_org(n, lab) for n, lab in normal]
     persons = person_canon(n for n, lab in normal if lab == "PERSON")
     person_words = {n.lower(): c for n, c in persons.items() if len(n.split()) == 1 and c != n}
     canon = []
@@ -78,3 +95,20 @@ def fold_article(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
         votes.setdefault(c, Counter())[label] += 1
     best = {c: v.most_common(1)[0][0] for c, v in votes.items()}
     return [(c, best[c]) for c in canon]
+
+
+def resolve_places(folded: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int | None]]:
+    """(country_code, geonames_id) for each canonical (name, label): countries and unambiguous cities
+    for GPE, the country of a demonym for NORP, nothing for the rest."""
+    from transform.places import gazetteer
+
+    g = gazetteer()
+    out: dict[tuple[str, str], tuple[str | None, int | None]] = {}
+    for name, label in set(folded):
+        place = None
+        if label == "GPE":
+            place = g.country(name) or g.city(name)
+        elif label == "NORP":
+            place = g.demonym(name)
+        out[(name, label)] = (place.country_code, place.geonames_id) if place else (None, None)
+    return out

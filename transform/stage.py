@@ -15,8 +15,9 @@ from pathlib import Path
 from extract.crawl import page_html, read_records, staging_dir
 from extract.rawstore import RawStore
 from extract.state import UrlState
+from transform.aliases import normalise
 from transform.article import Article, NotArticle, extract_article
-from transform.entities import entity_id, find_entities
+from transform.entities import analyse, entity_id
 from transform.relevance import relevance, seed_profile
 from warehouse.batch import write_table
 
@@ -65,9 +66,12 @@ def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict
             rec["outcome"] = ("not_article", result.reason)
         else:
             parsed.append((rec, result))
-    for (rec, art), mentions in zip(parsed, find_entities([a.text for _, a in parsed], model), strict=True):
+    found = analyse([(a.title, a.text) for _, a in parsed], model)
+    for (rec, art), result in zip(parsed, found, strict=True):
         rec["article"] = _article_row(rec, art)
-        rec["mentions"] = [m.as_dict() for m in mentions]
+        rec["mentions"] = [m.record() for m in result.mentions]
+        rec["salience"] = [{"entity": name, "label": label, "salience": score, "in_headline": name in
+                            result.in_headline} for (name, label), score in result.salience.items()]
     return records
 
 
@@ -119,11 +123,10 @@ def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: igno
     store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
     winners = _pick_winners(records)
     profile = seed_profile(_seed_texts(records, store, settings.spacy_model))
-    articles, mentions, entities, urls = [], [], {}, []
+    batch = _Batch()
     for rec in records:
         art = rec.get("article")
         if art is not None:
-            aid = art["article_id"]
             if winners[art["canonical_url"]] is not rec:
                 rec["outcome"] = ("duplicate", f"same story as {winners[art['canonical_url']]['url']}")
             elif rec["relation"] == "feed" and (
@@ -132,24 +135,53 @@ def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: igno
                 rec["outcome"] = ("irrelevant", f"relevance {score:.3f} < {settings.relevance_threshold:g}")
             else:
                 rec["outcome"] = ("stored", "")
-                score = score if rec["relation"] == "feed" else None
-                articles.append(_final_article(rec, art, score))
-                for m in rec["mentions"]:
-                    eid = entity_id(m["entity"], m["label"])
-                    entities.setdefault(eid, {"entity_id": eid, "name": m["entity"], "type": m["label"],
-                                              "first_seen_at": _ts(art["fetched_at"])})
-                    mentions.append({"article_id": aid, "entity_id": eid, "surface": m["text"],
-                                     "start_char": m["start"], "end_char": m["end"], "label": m["label"]})
+                batch.add_article(rec, _final_article(rec, art, score if rec["relation"] == "feed" else None))
         known = state.get(rec["url"]).get("article_id") if rec["fetch"]["state"] == "not_modified" else None
-        urls.append(_ledger_row(rec, run_id, art["article_id"] if art else known))
-        state.update(rec["url"], state=urls[-1]["state"], detail=urls[-1]["detail"],
-                     article_id=urls[-1]["article_id"])
+        row = _ledger_row(rec, run_id, art["article_id"] if art else known)
+        batch.tables["urls"].append(row)
+        state.update(rec["url"], state=row["state"], detail=row["detail"], article_id=row["article_id"])
     state.save()
-    batch = staging_dir(settings, run_id) / "batch"
-    for name, rows in (("articles", articles), ("mentions", mentions), ("entities", list(entities.values())),
-                       ("urls", urls)):
-        write_table(batch, name, rows)
-    return str(batch)
+    folder = staging_dir(settings, run_id) / "batch"
+    for name, rows in batch.tables.items():
+        write_table(folder, name, rows)
+    return str(folder)
+
+
+class _Batch:
+    """The rows of one staging batch, table by table; entities and aliases once each."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[dict]] = {name: [] for name in (
+            "articles", "mentions", "entities", "entity_aliases", "article_entities", "urls")}
+        self._seen: set[tuple] = set()
+
+    def _once(self, table: str, key: tuple, row: dict) -> None:
+        if (table, *key) not in self._seen:
+            self._seen.add((table, *key))
+            self.tables[table].append(row)
+
+    def add_article(self, rec: dict, article: dict) -> None:
+        aid, seen_at = article["article_id"], article["fetched_at"]
+        self.tables["articles"].append(article)
+        counts: dict[str, tuple[int, int]] = {}
+        for m in rec["mentions"]:
+            eid = entity_id(m["entity"], m["label"])
+            self._once("entities", (eid,), {"entity_id": eid, "name": m["entity"], "type": m["label"],
+                                            "first_seen_at": seen_at, "country_code": m.get("country_code"),
+                                            "geonames_id": m.get("geonames_id")})
+            self._once("entity_aliases", (eid, m["text"]), {
+                "entity_id": eid, "alias": m["text"], "name_form": normalise(m["text"], m["label"]),
+                "first_seen_at": seen_at})
+            self.tables["mentions"].append({"article_id": aid, "entity_id": eid, "surface": m["text"],
+                                            "start_char": m["start"], "end_char": m["end"], "label": m["label"]})
+            n, first = counts.get(eid, (0, m["start"]))
+            counts[eid] = (n + 1, min(first, m["start"]))
+        for s in rec.get("salience", []):
+            eid = entity_id(s["entity"], s["label"])
+            n, first = counts[eid]
+            self.tables["article_entities"].append({
+                "article_id": aid, "entity_id": eid, "mentions": n, "first_char": first,
+                "in_headline": s["in_headline"], "salience": s["salience"]})
 
 
 def _merge_redirects(records: list[dict]) -> list[dict]:

@@ -18,7 +18,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("relevance", pa.float64()), ("related_via", pa.string()), ("raw_sha256", pa.string()),
     ]),
     "entities": pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
-                           ("first_seen_at", TS)]),
+                           ("first_seen_at", TS), ("country_code", pa.string()), ("geonames_id", pa.int64())]),
+    "entity_aliases": pa.schema([("entity_id", pa.string()), ("alias", pa.string()), ("name_form", pa.string()),
+                                 ("first_seen_at", TS)]),
+    "article_entities": pa.schema([("article_id", pa.string()), ("entity_id", pa.string()),
+                                   ("mentions", pa.int32()), ("first_char", pa.int32()),
+                                   ("in_headline", pa.bool_()), ("salience", pa.float64())]),
     "mentions": pa.schema([("article_id", pa.string()), ("entity_id", pa.string()), ("surface", pa.string()),
                            ("start_char", pa.int32()), ("end_char", pa.int32()), ("label", pa.string())]),
     "urls": pa.schema([

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -10,17 +11,25 @@ from warehouse.batch import SCHEMAS, write_table
 from warehouse.db import connect
 
 URL_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in SCHEMAS["urls"].names if c not in ("url", "first_seen_at"))
+ENTITY_UPDATE = ("country_code = coalesce(excluded.country_code, entities.country_code), "
+                 "geonames_id = coalesce(excluded.geonames_id, entities.geonames_id)")
 STATEMENTS = [
     ("articles", "insert or replace into articles by name select * from read_parquet(?)"),
-    ("entities", "insert into entities by name select * from read_parquet(?) on conflict do nothing"),
+    ("entities", f"insert into entities by name select * from read_parquet(?) on conflict (entity_id) "
+                 f"do update set {ENTITY_UPDATE}"),
+    ("entity_aliases", "insert into entity_aliases by name select * from read_parquet(?) on conflict do nothing"),
     ("articles", "delete from mentions where article_id in (select article_id from read_parquet(?))"),
     ("mentions", "insert into mentions by name select * from read_parquet(?)"),
+    ("articles", "delete from article_entities where article_id in (select article_id from read_parquet(?))"),
+    ("article_entities", "insert into article_entities by name select * from read_parquet(?)"),
     ("urls", f"insert into urls by name select * from read_parquet(?) on conflict (url) do update set {URL_UPDATE}"),
 ]
+MERGE_SQL = resources.files("warehouse") / "sql" / "merge_aliases.sql"
 
 
 def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
-    """Upsert the batch by key (articles, entities, urls) and replace its articles' mentions.
+    """Upsert the batch by key (articles, entities, aliases, urls), replace its articles' mentions and
+    salience rows, then fold short-form people into their full names across articles.
 
     Idempotent: loading the same batch twice leaves the same rows. Returns row counts in the batch."""
     batch = Path(batch_dir)
@@ -34,6 +43,7 @@ def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
         con.execute("begin transaction")
         for table, sql in STATEMENTS:
             con.execute(sql, [src[table]])
+        con.execute(MERGE_SQL.read_text(encoding="utf-8"))
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -33,3 +33,13 @@ where state not in ('stored', 'unchanged', 'irrelevant', 'duplicate', 'robots_di
 -- name: urls_stored_have_article
 select u.url from urls as u
 where u.state = 'stored' and not exists (select 1 from articles as a where a.article_id = u.article_id);
+-- name: entities_no_unmerged_alias
+select from_id, to_id from person_alias_merges;
+-- name: article_entities_key_unique
+select article_id, entity_id, count(*) as n from article_entities group by all having count(*) > 1;
+-- name: article_entities_salience_range
+select article_id, entity_id, salience from article_entities where salience < 0 or salience > 1;
+-- name: entity_aliases_entity_exists
+select a.entity_id from entity_aliases as a anti join entities as e on e.entity_id = a.entity_id;
+-- name: countries_have_codes
+select entity_id, name from entities where type = 'GPE' and geonames_id is not null and country_code is null;

@@ -1,0 +1,73 @@
+"""Case restoration for headlines and all-caps lines, so NER sees "Xi tells Putin China will..." the way
+it sees body text. The article's own body says how each proper noun is written; everything else is
+lower-cased. Only letter case changes, so character offsets stay valid."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+def proper_nouns(text: str) -> dict[str, str]:
+    """lower-case -> written form of words capitalised in the middle of a sentence (names, acronyms)."""
+    vocab: dict[str, str] = {}
+    for line in text.splitlines():
+        if needs_restoring(line):
+            continue
+        prev_end = None
+        for m in _WORD.finditer(line):
+            word = m.group()
+            gap = line[prev_end:m.start()].strip() if prev_end is not None else "."
+            starts_sentence = gap.endswith((".", "!", "?", ":", '"', "\u201c"))
+            if word[0].isupper() and not starts_sentence:
+                vocab.setdefault(word.lower(), word)
+            prev_end = m.end()
+    return vocab
+
+
+def needs_restoring(line: str) -> bool:
+    """True for an all-caps line, or a Title Case one (most words capitalised), of three words or more."""
+    words = _WORD.findall(line)
+    if len(words) < 3:
+        return False
+    letters = [ch for ch in line if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.7:
+        return True
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.7
+
+
+def _same_length(original: str, replacement: str) -> str:
+    return replacement if len(replacement) == len(original) else original
+
+
+def restore_line(line: str, vocab: dict[str, str]) -> str:
+    """Rewrite one headline-cased line in sentence case, keeping the proper nouns in `vocab` (the ones
+    the body knows, then the gazetteer's)."""
+    out, pos, first = [], 0, True
+    for m in _WORD.finditer(line):
+        word = m.group()
+        known = vocab.get(word.lower())
+        if known is not None:
+            new = known
+        elif first:
+            new = word[0] + word[1:].lower()
+        else:
+            new = word.lower()
+        out.append(line[pos:m.start()])
+        out.append(_same_length(word, new))
+        pos, first = m.end(), False
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def restore_headline(line: str, vocab: dict[str, str]) -> str:
+    """A headline in sentence case if it is all-caps or Title Case; unchanged otherwise."""
+    return restore_line(line, vocab) if needs_restoring(line) else line
+
+
+def restore_case(text: str, vocab: dict[str, str]) -> str:
+    """The text with each all-caps or Title Case line restored; other lines unchanged, same length."""
+    lines = text.split("\n")
+    return "\n".join(restore_headline(line, vocab) for line in lines)
