@@ -19,6 +19,15 @@ _TITLE_RE = re.compile(r"^(?:(?:" + "|".join(re.escape(t) for t in TITLES) + r")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
+_TITLE_BEFORE = re.compile(r"(?:\b(?:" + "|".join(re.escape(t) for t in TITLES) + r")\.?\s+)+$", re.I)
+
+
+def titled_form(text: str, start: int, end: int) -> str:
+    """The mention as written with the title in front of it, if any: "Mr Xi", "President Xi"."""
+    before = _TITLE_BEFORE.search(text[max(0, start - 40):start])
+    return text[start - len(before.group()):end] if before else text[start:end]
+
+
 def strip_possessive(surface: str) -> str:
     """'Xi Jinping's' -> 'Xi Jinping'."""
     return _POSSESSIVE.sub("", surface.strip()).strip()

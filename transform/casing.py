@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by", "with", "as",
+               "vs", "v", "from", "into", "over", "per", "via", "nor", "up", "off"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 
@@ -28,14 +30,18 @@ def proper_nouns(text: str) -> dict[str, str]:
 
 def needs_restoring(line: str) -> bool:
     """True for an all-caps line, or a Title Case one (most words capitalised), of three words or more."""
+    if len(line) > 300:  # a paragraph, not a headline: only all-caps counts (str.isupper is cheap)
+        return line.isupper()
     words = _WORD.findall(line)
     if len(words) < 3:
         return False
     letters = [ch for ch in line if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.7:
         return True
-    long_words = [w for w in words if len(w) > 3]
-    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.7
+    # Title Case: every word capitalised but the small function words headline style leaves alone; a
+    # sentence full of names still has lower-case words such as "met" or "said".
+    return all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words) and \
+        sum(w[0].isupper() for w in words) >= 3
 
 
 def _same_length(original: str, replacement: str) -> str:

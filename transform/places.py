@@ -65,7 +65,6 @@ ORGANISATIONS = {
     "International Criminal Court": ["ICC"],
     "Pentagon": [],
     "White House": [],
-    "Downing Street": [],
     "People's Liberation Army": ["PLA"],
     "Chinese Communist Party": ["CCP", "Communist Party of China"],
     "Ministry of Defence": ["MoD"],

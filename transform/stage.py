@@ -15,7 +15,7 @@ from pathlib import Path
 from extract.crawl import page_html, read_records, staging_dir
 from extract.rawstore import RawStore
 from extract.state import UrlState
-from transform.aliases import normalise
+from transform.aliases import normalise, titled_form
 from transform.article import Article, NotArticle, extract_article
 from transform.entities import analyse, entity_id
 from transform.relevance import relevance, seed_profile
@@ -169,9 +169,11 @@ class _Batch:
             self._once("entities", (eid,), {"entity_id": eid, "name": m["entity"], "type": m["label"],
                                             "first_seen_at": seen_at, "country_code": m.get("country_code"),
                                             "geonames_id": m.get("geonames_id")})
-            self._once("entity_aliases", (eid, m["text"]), {
-                "entity_id": eid, "alias": m["text"], "name_form": normalise(m["text"], m["label"]),
-                "first_seen_at": seen_at})
+            written = titled_form(article["text"], m["start"], m["end"]) if m["label"] == "PERSON" else m["text"]
+            for form in {m["text"], written}:
+                self._once("entity_aliases", (eid, form), {
+                    "entity_id": eid, "alias": form, "name_form": normalise(form, m["label"]),
+                    "first_seen_at": seen_at})
             self.tables["mentions"].append({"article_id": aid, "entity_id": eid, "surface": m["text"],
                                             "start_char": m["start"], "end_char": m["end"], "label": m["label"]})
             n, first = counts.get(eid, (0, m["start"]))

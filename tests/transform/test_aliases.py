@@ -1,4 +1,12 @@
-from transform.aliases import fold_article, normalise, person_canon, strip_possessive, strip_titles
+from transform.aliases import (
+    fold_article,
+    normalise,
+    person_canon,
+    resolve_places,
+    strip_possessive,
+    strip_titles,
+    titled_form,
+)
 
 
 def test_titles_and_possessives():
@@ -37,3 +45,40 @@ def test_fold_article_mentions():
 
 def test_short_form_alone_is_left_as_is():
     assert fold_article([("Mr Xi", "PERSON")]) == [("Xi", "PERSON")]
+
+
+def test_more_titles():
+    for titled in ("Mrs May", "Ms Truss", "Dr Fauci", "Chancellor Scholz", "Secretary Blinken",
+                   "Foreign Secretary Truss", "Defence Secretary Wallace", "Prime Minister Kishida"):
+        assert len(strip_titles(titled).split()) == 1, titled
+
+
+def test_countries_fold_to_one_entity_with_their_label():
+    folded = fold_article([("UK", "GPE"), ("Britain", "GPE"), ("United Kingdom", "GPE"), ("the UK", "ORG"),
+                           ("US", "GPE"), ("America", "GPE"), ("the United States", "GPE")])
+    assert folded[:4] == [("United Kingdom", "GPE")] * 4
+    assert folded[4:] == [("United States", "GPE")] * 3
+
+
+def test_organisations_and_demonyms_fold():
+    folded = fold_article([("Nato", "ORG"), ("NATO", "ORG"), ("UN", "ORG"), ("the United Nations", "ORG"),
+                           ("Russians", "NORP"), ("Russian", "NORP")])
+    assert [c for c, _ in folded] == ["NATO", "NATO", "United Nations", "United Nations", "Russian", "Russian"]
+
+
+def test_resolve_places_codes():
+    places = resolve_places([("China", "GPE"), ("Beijing", "GPE"), ("Chinese", "NORP"), ("Cambridge", "GPE"),
+                             ("Xinhua", "ORG")])
+    assert places[("China", "GPE")] == ("CN", 1814991)
+    assert places[("Beijing", "GPE")] == ("CN", 1816670)
+    assert places[("Chinese", "NORP")] == ("CN", None)
+    assert places[("Cambridge", "GPE")] == (None, None)  # two Cambridges of similar size: not guessed
+    assert places[("Xinhua", "ORG")] == (None, None)
+
+
+def test_titled_form_keeps_the_title_as_written():
+    text = "On Monday President Xi met Mr. Wallace and Xi Jinping."
+    assert titled_form(text, text.index("Xi"), text.index("Xi") + 2) == "President Xi"
+    assert titled_form(text, text.index("Wallace"), text.index("Wallace") + 7) == "Mr. Wallace"
+    start = text.index("Xi Jinping")
+    assert titled_form(text, start, start + 10) == "Xi Jinping"

