@@ -187,3 +187,23 @@ def test_trends_filters_and_marts(tmp_path):
 def test_read_only_open_of_missing_warehouse_is_clear(tmp_path):
     with pytest.raises(FileNotFoundError, match="newsmon run"):
         connect(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_upgrade_from_version_1_keeps_rows(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table schema_migrations (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null)")
+    version, name, sql = migrations()[0]
+    con.execute(sql)
+    con.execute("insert into schema_migrations values (?, ?, now()::timestamp)", [version, name])
+    con.execute("insert into entities values ('e1', 'China', 'GPE', now()::timestamp)")
+    con.close()
+    con = connect(db)
+    try:
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == migrations()[-1][0]
+        assert con.execute("select name, country_code from entities").fetchall() == [("China", None)]
+        assert con.execute("select count(*) from entity_aliases").fetchone()[0] == 0
+    finally:
+        con.close()
+    run_checks(db)
