@@ -23,9 +23,12 @@ _TITLE_BEFORE = re.compile(r"(?:\b(?:" + "|".join(re.escape(t) for t in TITLES) 
 
 
 def titled_form(text: str, start: int, end: int) -> str:
-    """The mention as written with the title in front of it, if any: "Mr Xi", "President Xi"."""
+    """The mention as written with the capitalised title in front of it, if any: "Mr Xi", "President Xi"
+    (not "leader Xi", where the word describes rather than addresses)."""
     before = _TITLE_BEFORE.search(text[max(0, start - 40):start])
-    return text[start - len(before.group()):end] if before else text[start:end]
+    if before is None or not before.group()[0].isupper():
+        return text[start:end]
+    return text[start - len(before.group()):end]
 
 
 def strip_possessive(surface: str) -> str:
@@ -90,7 +93,15 @@ def fold_article(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     normal = [(normalise(s, lab), lab) for s, lab in mentions]
     normal = [(n, lab) if lab == "PERSON" else canonical_place_or_org(n, lab) for n, lab in normal]
     persons = person_canon(n for n, lab in normal if lab == "PERSON")
-    person_words = {n.lower(): c for n, c in persons.items() if len(n.split()) == 1 and c != n}
+    # one-word names the model tagged ORG/NORP/GPE ("Wang signed ...") that are the first or last word
+    # of exactly one person the article names in full
+    full = [n for n in persons if len(n.split()) >= 2]
+    person_words = {}
+    for name, label in normal:
+        if label in ("ORG", "NORP", "GPE") and len(name.split()) == 1 and not _is_known_place_or_org(name):
+            hits = {f for f in full if name.lower() in (f.split()[0].lower(), f.split()[-1].lower())}
+            if len(hits) == 1:
+                person_words[name.lower()] = hits.pop()
     canon = []
     for name, label in normal:
         if label == "PERSON":
@@ -104,6 +115,13 @@ def fold_article(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
         votes.setdefault(c, Counter())[label] += 1
     best = {c: v.most_common(1)[0][0] for c, v in votes.items()}
     return [(c, best[c]) for c in canon]
+
+
+def _is_known_place_or_org(name: str) -> bool:
+    from transform.places import gazetteer
+
+    g = gazetteer()
+    return bool(g.country(name) or g.organisation(name) or g.demonym(name))
 
 
 def resolve_places(folded: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, int | None]]:

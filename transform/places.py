@@ -71,6 +71,13 @@ ORGANISATIONS = {
     "National Health Commission": [],
     "Shanghai Cooperation Organisation": ["SCO", "Shanghai Cooperation Organization"],
 }
+# Regions, seas and continents (LOC), which the small model often takes for organisations.
+REGIONS = ["Europe", "Asia", "Africa", "North America", "South America", "Latin America", "Oceania",
+           "Antarctica", "Arctic", "Middle East", "Pacific", "Atlantic", "Indian Ocean", "Indo-Pacific",
+           "Asia-Pacific", "Mediterranean", "Caribbean", "Balkans", "Baltic", "Sahel", "Central Asia",
+           "South-East Asia", "Southeast Asia", "East Asia", "South Asia", "Black Sea", "Baltic Sea",
+           "South China Sea", "East China Sea", "Taiwan Strait", "Persian Gulf", "Gulf of Mexico",
+           "North Sea", "Red Sea", "Horn of Africa", "Himalayas", "Alps", "Sahara", "Amazon"]
 # Names that the statistical model mistakes for organisations or people but that are not entities we
 # count (virus variants, for instance); the ruler claims them with a label the pipeline then drops.
 NOT_ENTITIES = ["Omicron", "omicron", "BA.2", "BA.4", "BA.5", "XBB", "Covid-19", "COVID-19", "Covid", "COVID"]
@@ -166,7 +173,7 @@ class Gazetteer:
         for label, names in (("GPE", gpe), ("NORP", set(DEMONYMS) | {d + "s" for d in DEMONYMS}),
                              ("ORG", {a for name, al in ORGANISATIONS.items() for a in [name, *al]
                                       if not a.startswith("the ")}),
-                             ("NOT_ENTITY", set(NOT_ENTITIES))):
+                             ("LOC", set(REGIONS)), ("NOT_ENTITY", set(NOT_ENTITIES))):
             for name in sorted(names - RULER_SKIP):
                 spelled = _display(name)
                 patterns.append({"label": label, "pattern": spelled})

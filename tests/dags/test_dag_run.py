@@ -46,7 +46,8 @@ def test_entity_trends_refreshes_marts(dag_run):
 def test_failed_data_check_fails_the_run(dag_run):
     settings, config, _ = dag_run
     con = duckdb.connect(str(settings.db))
-    con.execute("insert into entities values ('bad0000000000000', 'last Tuesday', 'DATE', now()::timestamp, null, null)")
+    con.execute("insert into entities values ('bad0000000000000', 'last Tuesday', 'DATE', now()::timestamp, "
+                "null, null)")
     con.close()
     res = airflow("dags", "test", "related_articles", env={"NEWSMON_CONFIG": str(config)}, check=False)
     out = res.stdout + res.stderr

@@ -79,6 +79,13 @@ def test_resolve_places_codes():
 def test_titled_form_keeps_the_title_as_written():
     text = "On Monday President Xi met Mr. Wallace and Xi Jinping."
     assert titled_form(text, text.index("Xi"), text.index("Xi") + 2) == "President Xi"
+    described = "the Chinese leader Xi Jinping"
+    assert titled_form(described, described.index("Xi"), len(described)) == "Xi Jinping"
     assert titled_form(text, text.index("Wallace"), text.index("Wallace") + 7) == "Mr. Wallace"
     start = text.index("Xi Jinping")
     assert titled_form(text, start, start + 10) == "Xi Jinping"
+
+
+def test_one_word_name_tagged_org_folds_into_the_person():
+    folded = fold_article([("Wang Yi", "PERSON"), ("Wang", "ORG"), ("China", "GPE"), ("NATO", "ORG")])
+    assert folded == [("Wang Yi", "PERSON"), ("Wang Yi", "PERSON"), ("China", "GPE"), ("NATO", "ORG")]
