@@ -108,7 +108,7 @@ def discover(settings, run_id: str, progress: Progress = _quiet) -> list[dict]: 
                 base = rec["fetch"]["final_url"]
                 if depth < settings.max_depth and (rec["relation"] == "seed" or looks_like_article(html)):
                     next_level += [link.url for link in article_links(html, base)
-                                   if frontier.add(link.url, "linked", depth + 1, url)]
+                                   if frontier.add(link.url, "linked", depth + 1, base)]
                 if rec["relation"] == "seed":
                     feeds += [f for f in feed_links(html, base) if f not in feeds]
             level = next_level

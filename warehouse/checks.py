@@ -32,7 +32,7 @@ def load_checks() -> list[tuple[str, str]]:
 
 def run_checks(db_path: str | Path) -> list[CheckResult]:
     """Run every check; raise DataCheckFailed naming the failing ones, else return the results."""
-    con = connect(db_path)
+    con = connect(db_path, read_only=True)  # the writer's file itself, not the published snapshot
     try:
         results = []
         for name, sql in load_checks():

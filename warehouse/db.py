@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -42,14 +48,82 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse; a read-write one is migrated to the latest schema first."""
+def _retrying(open_: Callable[[], duckdb.DuckDBPyConnection], wait_s: float) -> duckdb.DuckDBPyConnection:
+    """Open, retrying while another process holds the file's lock (DuckDB allows one writer)."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.05
+    while True:
+        try:
+            return open_()
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+def connect(path: str | Path, read_only: bool = False, wait_s: float = 120.0) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file itself (the writer's side); a read-write one is migrated to the
+    latest schema first. Readers should use `read_connection`, which never blocks the writer."""
     path = Path(path)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"no warehouse at {path}: run `newsmon run` first")
-        return duckdb.connect(str(path), read_only=True)
+        return _retrying(lambda: duckdb.connect(str(path), read_only=True), wait_s)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = _retrying(lambda: duckdb.connect(str(path)), wait_s)
     migrate(con)
     return con
+
+
+def snapshot_path(path: str | Path) -> Path:
+    """Where readers find the published read-only copy of the warehouse: <name>.snapshot.duckdb."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.snapshot{path.suffix}")
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path) -> Path:
+    """Checkpoint and close the writer's connection, then atomically replace the readers' snapshot with a
+    copy of the file. Readers with the old snapshot open keep reading it; new ones see the new data."""
+    path = Path(path)
+    con.execute("checkpoint")
+    con.close()
+    target = snapshot_path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+@contextmanager
+def writer(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The single writer's connection; on a clean exit the change is published to readers."""
+    con = connect(path)
+    try:
+        yield con
+    except BaseException:
+        con.close()
+        raise
+    publish_snapshot(con, path)
+
+
+@contextmanager
+def read_connection(path: str | Path, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published snapshot (never to the file the writer holds), so
+    dashboards and ad-hoc SQL keep working while loads run."""
+    path = Path(path)
+    snap = snapshot_path(path)
+    if not snap.exists():
+        if not path.exists():
+            raise FileNotFoundError(f"no warehouse at {path}: run `newsmon run` first")
+        publish_snapshot(connect(path, wait_s=wait_s), path)  # a warehouse from before snapshots existed
+    con = _retrying(lambda: duckdb.connect(str(snap), read_only=True), wait_s)
+    try:
+        yield con
+    finally:
+        con.close()

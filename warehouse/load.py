@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from warehouse.batch import SCHEMAS, write_table
-from warehouse.db import connect
+from warehouse.db import writer
 
 URL_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in SCHEMAS["urls"].names if c not in ("url", "first_seen_at"))
 ENTITY_UPDATE = ("country_code = coalesce(excluded.country_code, entities.country_code), "
@@ -31,23 +31,22 @@ def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
     """Upsert the batch by key (articles, entities, aliases, urls), replace its articles' mentions and
     salience rows, then fold short-form people into their full names across articles.
 
-    Idempotent: loading the same batch twice leaves the same rows. Returns row counts in the batch."""
+    Idempotent: loading the same batch twice leaves the same rows. The new state is published to
+    readers (the snapshot) before this returns. Returns row counts in the batch."""
     batch = Path(batch_dir)
     for name in SCHEMAS:  # an absent table file is an empty table
         if not (batch / f"{name}.parquet").exists():
             write_table(batch, name, [])
     src = {name: str(batch / f"{name}.parquet") for name in SCHEMAS}
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
-    con = connect(db_path)
-    try:
-        con.execute("begin transaction")
-        for table, sql in STATEMENTS:
-            con.execute(sql, [src[table]])
-        con.execute(MERGE_SQL.read_text(encoding="utf-8"))
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
+    with writer(db_path) as con:
+        try:
+            con.execute("begin transaction")
+            for table, sql in STATEMENTS:
+                con.execute(sql, [src[table]])
+            con.execute(MERGE_SQL.read_text(encoding="utf-8"))
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     return counts

@@ -1,0 +1,269 @@
+-- newsmon warehouse, version 3: trend analytics. entity_daily gains salience; entity_weekly, rising
+-- entities, co-occurrence, coverage and crawl health. The cookbook (docs/cookbook.md) uses each of them.
+
+create or replace view entity_daily as
+with article_days as (
+    select
+        article_id,
+        cast(coalesce(published_at, fetched_at) as date) as day
+    from articles
+),
+
+mention_counts as (
+    select
+        article_id,
+        entity_id,
+        count(*) as mentions
+    from mentions
+    group by all
+),
+
+joined as (
+    select
+        d.day,
+        mc.entity_id,
+        mc.mentions,
+        coalesce(ae.salience, 0) as salience
+    from mention_counts as mc
+    inner join article_days as d on d.article_id = mc.article_id
+    left join article_entities as ae on ae.article_id = mc.article_id and ae.entity_id = mc.entity_id
+),
+
+final as (
+    select
+        j.day,
+        j.entity_id,
+        e.name,
+        e.type,
+        sum(j.mentions) as mentions,
+        count(*) as articles,
+        round(sum(j.salience), 4) as salience
+    from joined as j
+    inner join entities as e on e.entity_id = j.entity_id
+    group by all
+)
+
+select * from final;
+
+create view entity_weekly as
+with daily as (
+    select * from entity_daily
+),
+
+final as (
+    select
+        cast(date_trunc('week', day) as date) as week,
+        entity_id,
+        any_value(name) as name,
+        any_value(type) as type,
+        sum(mentions) as mentions,
+        sum(articles) as articles,
+        round(sum(salience), 4) as salience
+    from daily
+    group by all
+)
+
+select * from final;
+
+-- Entities whose coverage (articles mentioning them) in the last `recent_days` days before `as_of`
+-- (default: the latest day with data) rose against the `baseline_days` before that.
+-- expected = baseline articles scaled to the recent window; ratio = (recent + 1) / (expected + 1)
+-- (add-one smoothing); z = (recent - expected) / sqrt(expected + 1) (Poisson-style);
+-- only entities with at least `min_articles` recent articles are listed.
+create macro rising_entities(recent_days := 7, baseline_days := 28, min_articles := 3, as_of := null) as table
+with params as (
+    select
+        coalesce(cast(as_of as date), (select max(day) from entity_daily)) as as_of,
+        cast(recent_days as integer) as recent_days,
+        cast(baseline_days as integer) as baseline_days,
+        cast(min_articles as integer) as min_articles
+),
+
+windows as (
+    select
+        d.entity_id,
+        any_value(d.name) as name,
+        any_value(d.type) as type,
+        coalesce(sum(d.articles) filter (where d.day > p.as_of - p.recent_days), 0) as recent_articles,
+        coalesce(sum(d.articles) filter (where d.day <= p.as_of - p.recent_days), 0) as baseline_articles,
+        coalesce(sum(d.mentions) filter (where d.day > p.as_of - p.recent_days), 0) as recent_mentions
+    from entity_daily as d, params as p
+    where d.day <= p.as_of and d.day > p.as_of - p.recent_days - p.baseline_days
+    group by d.entity_id
+),
+
+scored as (
+    select
+        w.*,
+        w.baseline_articles * p.recent_days / p.baseline_days as expected_articles,
+        p.min_articles
+    from windows as w, params as p
+),
+
+final as (
+    select
+        entity_id,
+        name,
+        type,
+        recent_articles,
+        baseline_articles,
+        recent_mentions,
+        round(expected_articles, 3) as expected_articles,
+        round((recent_articles + 1) / (expected_articles + 1), 3) as ratio,
+        round((recent_articles - expected_articles) / sqrt(expected_articles + 1), 3) as z
+    from scored
+    where recent_articles >= min_articles
+)
+
+select * from final order by z desc, recent_articles desc, name;
+
+-- Entities that appear in the same articles as `entity_name` (case-insensitive canonical name), with
+-- the number of shared articles, lift = P(both) / (P(a) P(b)) over all articles, and PMI = log2(lift).
+create macro cooccurrence(entity_name, min_articles := 1) as table
+with target as (
+    select entity_id from entities where lower(name) = lower(entity_name)
+),
+
+target_articles as (
+    select distinct article_id from article_entities where entity_id in (select entity_id from target)
+),
+
+together as (
+    select
+        ae.entity_id,
+        count(distinct ae.article_id) as articles_together
+    from article_entities as ae
+    inner join target_articles as t on t.article_id = ae.article_id
+    where ae.entity_id not in (select entity_id from target)
+    group by ae.entity_id
+),
+
+other_totals as (
+    select
+        entity_id,
+        count(*) as articles_with_other
+    from article_entities
+    where entity_id in (select entity_id from together)
+    group by entity_id
+),
+
+sizes as (
+    select
+        (select count(*) from articles) as n_articles,
+        (select count(*) from target_articles) as n_target
+),
+
+final as (
+    select
+        e.name,
+        e.type,
+        t.articles_together,
+        o.articles_with_other,
+        s.n_target as articles_with_entity,
+        round(t.articles_together * s.n_articles / (s.n_target * o.articles_with_other), 3) as lift,
+        round(log2(t.articles_together * s.n_articles / (s.n_target * o.articles_with_other)), 3) as pmi
+    from together as t
+    inner join other_totals as o on o.entity_id = t.entity_id
+    inner join entities as e on e.entity_id = t.entity_id
+    cross join sizes as s
+    where t.articles_together >= cast(min_articles as integer)
+)
+
+select * from final order by articles_together desc, lift desc, name;
+
+-- Articles per source (site name, else host) and publication day.
+create view coverage_daily as
+with sources as (
+    select
+        cast(coalesce(published_at, fetched_at) as date) as day,
+        coalesce(site_name, regexp_extract(canonical_url, '^https?://([^/]+)', 1)) as source,
+        article_id
+    from articles
+),
+
+final as (
+    select
+        day,
+        source,
+        count(*) as articles
+    from sources
+    group by all
+)
+
+select * from final;
+
+-- Each stored article with the seed it is related to and why: seed, linked (hops, via which page) or
+-- feed (relevance score); a linked article is traced back through the pages that linked it.
+create view related_timeline as
+with recursive chain(article_id, seed_article_id, depth) as (
+    select
+        article_id,
+        article_id,
+        0
+    from articles
+    where relation = 'seed'
+    union all
+    select
+        child.article_id,
+        chain.seed_article_id,
+        chain.depth + 1
+    from chain
+    inner join articles as parent on parent.article_id = chain.article_id
+    inner join articles as child on child.related_via in (parent.url, parent.canonical_url)
+        and child.relation = 'linked'
+    where chain.depth < 10
+),
+
+roots as (
+    select
+        article_id,
+        arg_min(seed_article_id, depth) as seed_article_id
+    from chain
+    group by article_id
+),
+
+final as (
+    select
+        s.title as seed_title,
+        a.title,
+        a.canonical_url,
+        a.published_at,
+        a.relation,
+        a.hops,
+        a.relevance,
+        a.related_via
+    from articles as a
+    left join roots as r on r.article_id = a.article_id
+    left join articles as s on s.article_id = r.seed_article_id
+)
+
+select * from final;
+
+-- Crawl health from the ledger: URLs per state and day of their last check, and failures by reason.
+create view crawl_health_daily as
+select
+    cast(last_checked_at as date) as day,
+    state,
+    count(*) as urls
+from urls
+group by all;
+
+create view crawl_failures as
+with failed as (
+    select
+        regexp_replace(coalesce(detail, ''), '(https?://\S+|\d+(\.\d+)?)', '…', 'g') as reason,
+        url
+    from urls
+    where state in ('failed', 'blocked', 'robots_disallowed')
+),
+
+final as (
+    select
+        reason,
+        count(*) as urls,
+        min(url) as example_url
+    from failed
+    group by reason
+)
+
+select * from final;
