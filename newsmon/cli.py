@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -136,21 +137,42 @@ def trends(
     ctx: typer.Context,
     config: ConfigOpt = None,
     entity: Annotated[str | None, typer.Option(help="Only this canonical entity (case-insensitive).")] = None,
-    days: Annotated[int | None, typer.Option(min=1, help="Only the N most recent days with data.")] = None,
+    days: Annotated[int | None, typer.Option(min=1, help="Daily table: the N most recent days with data. "
+                                             "--rising: the recent window (default 7).")] = None,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or "
+                                                   "after this day (daily table and --with).")] = None,
+    rising: Annotated[bool, typer.Option("--rising", help="Entities rising against their baseline.")] = False,
+    baseline_days: Annotated[int, typer.Option(min=1, help="--rising: the trailing baseline.")] = 28,
+    min_articles: Annotated[int, typer.Option(min=1, help="--rising: minimum recent articles.")] = 3,
+    with_: Annotated[str | None, typer.Option("--with", help="Entities mentioned in the same articles.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
 ) -> None:
-    """The daily mention table (entity_daily) from the warehouse."""
+    """The daily mention table (entity_daily), rising entities or co-occurrence, from the warehouse."""
     import duckdb
 
-    from newsmon.render import print_table
-    from warehouse.trends import daily_mentions
+    from newsmon.render import FORMATS, print_table
+    from warehouse import trends as t
 
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)
+    if rising and with_:
+        raise _fail("--rising and --with are different questions: ask one at a time", 2)
     settings = _settings(ctx, config)
+    day = since.date() if since else None
     try:
-        columns, rows = daily_mentions(settings.db, entity, days, limit)
+        if rising:
+            columns, rows = t.rising(settings.db, days or 7, baseline_days, min_articles, limit=limit)
+            title = f"rising entities: last {days or 7} days against the {baseline_days} before"
+        elif with_:
+            columns, rows = t.cooccurring(settings.db, with_, 1, day, limit)
+            title = f"entities mentioned with {with_}"
+        else:
+            columns, rows = t.daily_mentions(settings.db, entity, days, limit, day)
+            title = f"entity_daily ({settings.db})"
     except (FileNotFoundError, duckdb.Error) as exc:
         raise _fail(str(exc).splitlines()[0]) from None
-    print_table(columns, rows, title=f"entity_daily ({settings.db})")
+    print_table(columns, rows, title=title, fmt=fmt)
 
 
 @app.command("sample-site")

@@ -1,25 +1,43 @@
-"""Trend queries over the warehouse (SQL in warehouse/sql)."""
+"""Trend queries over the warehouse (SQL in warehouse/sql), read from the published snapshot."""
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from warehouse.db import read_connection, writer
 
-TRENDS_SQL = resources.files("warehouse") / "sql" / "trends.sql"
+SQL = resources.files("warehouse") / "sql"
+MARTS = SQL / "marts"
+Table = tuple[list[str], list[tuple]]
 
 
-def daily_mentions(db_path: str | Path, entity: str | None = None, days: int | None = None,
-                   limit: int = 1000) -> tuple[list[str], list[tuple]]:
-    """(column names, rows) of the daily mention table, newest day first."""
+def query(db_path: str | Path, sql_file: str, params: dict) -> Table:
+    """(column names, rows) of one of warehouse/sql/*.sql with its named parameters."""
     with read_connection(db_path) as con:
-        cur = con.execute(TRENDS_SQL.read_text(encoding="utf-8"),
-                          {"entity": entity, "days": days, "limit": limit})
+        cur = con.execute((SQL / sql_file).read_text(encoding="utf-8"), params)
         return [d[0] for d in cur.description], cur.fetchall()
 
 
-MARTS = resources.files("warehouse") / "sql" / "marts"
+def daily_mentions(db_path: str | Path, entity: str | None = None, days: int | None = None,
+                   limit: int = 1000, since: date | None = None) -> Table:
+    """The daily mention table, newest day first."""
+    return query(db_path, "trends.sql", {"entity": entity, "days": days, "since": since, "limit": limit})
+
+
+def rising(db_path: str | Path, recent_days: int = 7, baseline_days: int = 28, min_articles: int = 3,
+           as_of: date | None = None, limit: int = 50) -> Table:
+    """Entities rising in the recent window against the trailing baseline, highest z first."""
+    return query(db_path, "rising.sql", {"recent_days": recent_days, "baseline_days": baseline_days,
+                                         "min_articles": min_articles, "as_of": as_of, "limit": limit})
+
+
+def cooccurring(db_path: str | Path, entity: str, min_articles: int = 1, since: date | None = None,
+                limit: int = 50) -> Table:
+    """Entities sharing articles with `entity`, with counts, lift and PMI."""
+    return query(db_path, "cooccurrence.sql", {"entity": entity, "min_articles": min_articles,
+                                               "since": since, "limit": limit})
 
 
 def refresh_marts(db_path: str | Path) -> dict[str, int]:

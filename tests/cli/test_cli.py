@@ -68,7 +68,7 @@ def test_trends_from_env_config(tmp_path, site):
     res = newsmon("trends", "--entity", "xi jinping", env=env)
     assert res.returncode == 0, res.stderr
     lines = res.stdout.strip().splitlines()
-    assert lines[0].split("\t") == ["day", "name", "type", "mentions", "articles"]
+    assert lines[0].split("\t") == ["day", "name", "type", "mentions", "articles", "salience"]
     assert len(lines) > 1 and all("\tXi Jinping\tPERSON\t" in line for line in lines[1:])
     days = newsmon("trends", "--days", "1", env=env).stdout.strip().splitlines()[1:]
     assert len({line.split("\t")[0] for line in days}) == 1
@@ -115,3 +115,39 @@ def test_entities_reads_json_lines(tmp_path):
 def test_help(args):
     res = newsmon(*args)
     assert res.returncode == 0 and "Usage" in res.stdout
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(tmp_path_factory, site):
+    tmp = tmp_path_factory.mktemp("trends")
+    config = write_config(tmp / "newsmon.toml", make_settings(tmp, site))
+    assert newsmon("run", "--config", str(config)).returncode == 0
+    return config
+
+
+def test_trends_rising_with_since_and_formats(sample_warehouse):
+    config = str(sample_warehouse)
+    rising = newsmon("trends", "-c", config, "--rising", "--days", "3", "--baseline-days", "10",
+                     "--min-articles", "2", "--format", "json")
+    assert rising.returncode == 0, rising.stderr
+    rows = json.loads(rising.stdout)
+    assert rows and {"name", "recent_articles", "baseline_articles", "ratio", "z"} <= set(rows[0])
+    assert all(r["recent_articles"] >= 2 for r in rows)
+    assert [r["z"] for r in rows] == sorted((r["z"] for r in rows), reverse=True)
+    names = {r["name"] for r in rows}
+    assert {"Vladimir Putin", "Kremlin"} <= names  # in the last three days' stories only
+
+    together = newsmon("trends", "-c", config, "--with", "Xi Jinping", "--format", "csv")
+    assert together.returncode == 0, together.stderr
+    lines = together.stdout.splitlines()
+    assert lines[0] == "name,type,articles_together,articles_with_other,articles_with_entity,lift,pmi"
+    assert any(line.startswith("Vladimir Putin,PERSON,") for line in lines[1:])
+
+    since = newsmon("trends", "-c", config, "--since", "2022-06-16", "--format", "json", "--limit", "500")
+    days = {r["day"] for r in json.loads(since.stdout)}
+    assert days == {"2022-06-16", "2022-06-17"}
+
+    bad = newsmon("trends", "-c", config, "--format", "xml")
+    assert bad.returncode == 2 and "--format must be one of" in bad.stderr
+    both = newsmon("trends", "-c", config, "--rising", "--with", "China")
+    assert both.returncode == 2

@@ -172,7 +172,7 @@ def test_trends_filters_and_marts(tmp_path):
     db = tmp_path / "w.duckdb"
     load_batch(db, sample_batch(tmp_path))
     cols, rows = daily_mentions(db)
-    assert cols == ["day", "name", "type", "mentions", "articles"]
+    assert cols == ["day", "name", "type", "mentions", "articles", "salience"]
     assert [(str(r[0]), r[1], r[3]) for r in rows] == [
         ("2022-06-15", "Xi Jinping", 1), ("2022-06-14", "Vladimir Putin", 1), ("2022-06-14", "Xi Jinping", 1)]
     _, only_xi = daily_mentions(db, entity="xi jinping")

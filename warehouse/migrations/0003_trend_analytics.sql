@@ -118,38 +118,51 @@ final as (
 select * from final order by z desc, recent_articles desc, name;
 
 -- Entities that appear in the same articles as `entity_name` (case-insensitive canonical name), with
--- the number of shared articles, lift = P(both) / (P(a) P(b)) over all articles, and PMI = log2(lift).
-create macro cooccurrence(entity_name, min_articles := 1) as table
+-- the number of shared articles, lift = P(both) / (P(a) P(b)) and PMI = log2(lift), over the articles
+-- published on or after `since` (default: all).
+create macro cooccurrence(entity_name, min_articles := 1, since := null) as table
 with target as (
     select entity_id from entities where lower(name) = lower(entity_name)
 ),
 
+in_scope as (
+    select article_id
+    from articles
+    where since is null or cast(coalesce(published_at, fetched_at) as date) >= cast(since as date)
+),
+
+scoped as (
+    select ae.article_id, ae.entity_id
+    from article_entities as ae
+    semi join in_scope as s on s.article_id = ae.article_id
+),
+
 target_articles as (
-    select distinct article_id from article_entities where entity_id in (select entity_id from target)
+    select distinct article_id from scoped where entity_id in (select entity_id from target)
 ),
 
 together as (
     select
-        ae.entity_id,
-        count(distinct ae.article_id) as articles_together
-    from article_entities as ae
-    inner join target_articles as t on t.article_id = ae.article_id
-    where ae.entity_id not in (select entity_id from target)
-    group by ae.entity_id
+        sc.entity_id,
+        count(distinct sc.article_id) as articles_together
+    from scoped as sc
+    inner join target_articles as t on t.article_id = sc.article_id
+    where sc.entity_id not in (select entity_id from target)
+    group by sc.entity_id
 ),
 
 other_totals as (
     select
         entity_id,
         count(*) as articles_with_other
-    from article_entities
+    from scoped
     where entity_id in (select entity_id from together)
     group by entity_id
 ),
 
 sizes as (
     select
-        (select count(*) from articles) as n_articles,
+        (select count(*) from in_scope) as n_articles,
         (select count(*) from target_articles) as n_target
 ),
 

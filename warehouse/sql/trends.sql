@@ -1,6 +1,6 @@
 -- The daily mention table behind `newsmon trends`.
 -- Parameters: $entity (canonical name, case-insensitive, or null for all), $days (the N most recent
--- days with data, or null for all), $limit.
+-- days with data, or null), $since (first day, or null), $limit.
 with daily as (
     select * from entity_daily
 ),
@@ -14,6 +14,7 @@ filtered as (
     from daily, latest
     where ($entity is null or lower(daily.name) = lower($entity))
         and ($days is null or daily.day > latest.last_day - cast($days as integer))
+        and ($since is null or daily.day >= cast($since as date))
 ),
 
 final as (
@@ -22,7 +23,8 @@ final as (
         name,
         type,
         mentions,
-        articles
+        articles,
+        salience
     from filtered
     order by day desc, mentions desc, name
     limit $limit
