@@ -204,6 +204,31 @@ def sample_site(
 
 
 @app.command()
+def dashboard(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
+) -> None:
+    """Start the Streamlit dashboard on the warehouse (read-only: it reads the published snapshot)."""
+    import os
+    import subprocess
+    from importlib import resources
+
+    settings = _settings(ctx, config)
+    if not Path(settings.db).exists():
+        raise _fail(f"no warehouse at {settings.db}: run `newsmon run` first")
+    app_file = resources.files("dashboard") / "app.py"
+    env = {**os.environ, "NEWSMON_DB": str(Path(settings.db).resolve())}
+    err.print(f"dashboard on http://127.0.0.1:{port}/ for {settings.db}; Ctrl-C stops it", highlight=False)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@app.command()
 def demo(
     port: Annotated[int, typer.Option(help="Port for the sample site on 127.0.0.1.")] = 8765,
     workdir: Annotated[Path, typer.Option(help="Where the demo's config, data and warehouse go.")] = Path("var/demo"),

@@ -1,0 +1,1 @@
+"""The newsmon dashboard (Streamlit), reading the warehouse's published read-only snapshot."""

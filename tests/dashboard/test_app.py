@@ -1,0 +1,45 @@
+"""The dashboard's logic, run by Streamlit's AppTest on the sample site's warehouse."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def run_app(monkeypatch, db):
+    monkeypatch.setenv("NEWSMON_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_sections_render_with_the_sample_entities(monkeypatch, sample_db):
+    at = run_app(monkeypatch, sample_db)
+    assert [s.value for s in at.subheader] == ["Mentions per day", "Rising entities", "Mentioned together",
+                                               "Related articles", "Crawl health"]
+    assert "Xi Jinping" in at.sidebar.multiselect[0].value or "China" in at.sidebar.multiselect[0].value
+    rising, together, states, failures = (t.value for t in at.table)
+    assert {"Beijing", "China"} <= set(rising["name"])
+    assert "Vladimir Putin" in set(together["name"]) or "Beijing" in set(together["name"])
+    assert {"stored", "irrelevant", "robots_disallowed"} <= set(states["state"])
+    assert failures["urls"].sum() >= 1
+    articles = at.markdown[0].value
+    assert "Xi tells Putin China will keep backing Russia" in articles and "*seed*" in articles
+    assert "feed, relevance" in articles and "linked, 1 hop(s)" in articles
+
+
+def test_choosing_an_entity_changes_the_cooccurrence(monkeypatch, sample_db):
+    at = run_app(monkeypatch, sample_db)
+    at.selectbox[0].select("Taiwan").run()
+    together = at.table[1].value
+    assert "Ben Wallace" in set(together["name"]) or "China" in set(together["name"])
+    assert "Taiwan" not in set(together["name"])
+
+
+def test_missing_warehouse_is_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSMON_DB", str(tmp_path / "absent.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert at.error and "Cannot open the warehouse" in at.error[0].value
