@@ -64,6 +64,8 @@ def write_config(path: Path, settings: Settings) -> Path:
     """Write settings as a TOML config file (the CLI's and the DAG's input)."""
     lines = []
     for key, value in settings.model_dump(exclude_defaults=False).items():
+        if value is None:  # TOML has no null: an absent key means the default
+            continue
         if isinstance(value, bool):
             lines.append(f"{key} = {'true' if value else 'false'}")
         elif isinstance(value, int | float):

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 from warehouse.batch import SCHEMAS, write_table
 from warehouse.db import writer
+from warehouse.trends import rebuild_marts
 
 URL_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in SCHEMAS["urls"].names if c not in ("url", "first_seen_at"))
 ENTITY_UPDATE = ("country_code = coalesce(excluded.country_code, entities.country_code), "
@@ -29,7 +30,8 @@ MERGE_SQL = resources.files("warehouse") / "sql" / "merge_aliases.sql"
 
 def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
     """Upsert the batch by key (articles, entities, aliases, urls), replace its articles' mentions and
-    salience rows, then fold short-form people into their full names across articles.
+    salience rows, fold short-form people into their full names across articles and rebuild the trend
+    marts, all in one transaction.
 
     Idempotent: loading the same batch twice leaves the same rows. The new state is published to
     readers (the snapshot) before this returns. Returns row counts in the batch."""
@@ -45,6 +47,7 @@ def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
             for table, sql in STATEMENTS:
                 con.execute(sql, [src[table]])
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
+            rebuild_marts(con)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

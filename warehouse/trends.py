@@ -40,18 +40,24 @@ def cooccurring(db_path: str | Path, entity: str, min_articles: int = 1, since: 
                                                "since": since, "limit": limit})
 
 
-def refresh_marts(db_path: str | Path) -> dict[str, int]:
-    """Rebuild every trend table in warehouse/sql/marts, each in one transaction; return row counts."""
+def rebuild_marts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Run every mart in warehouse/sql/marts (in name order) on an open transaction; return row counts."""
     counts = {}
+    for mart in sorted((f for f in MARTS.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name):
+        table = mart.name.removesuffix(".sql")
+        con.execute(mart.read_text(encoding="utf-8"))
+        counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+    return counts
+
+
+def refresh_marts(db_path: str | Path) -> dict[str, int]:
+    """Rebuild the trend tables in one transaction (loads do this too); return row counts."""
     with writer(db_path) as con:
-        for mart in sorted(f for f in MARTS.iterdir() if f.name.endswith(".sql")):
-            table = mart.name.removesuffix(".sql")
-            con.execute("begin transaction")
-            try:
-                con.execute(mart.read_text(encoding="utf-8"))
-                con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
-            counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+        con.execute("begin transaction")
+        try:
+            counts = rebuild_marts(con)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     return counts

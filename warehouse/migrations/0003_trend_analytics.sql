@@ -45,9 +45,13 @@ final as (
 
 select * from final;
 
+-- entity_daily materialised, ordered by entity and day: rebuilt inside every load's transaction (and by
+-- the entity_trends DAG), so it is never behind the tables; trend queries read it for speed.
+create table entity_daily_mart as select * from entity_daily limit 0;
+
 create view entity_weekly as
 with daily as (
-    select * from entity_daily
+    select * from entity_daily_mart
 ),
 
 final as (
@@ -73,7 +77,7 @@ select * from final;
 create macro rising_entities(recent_days := 7, baseline_days := 28, min_articles := 3, as_of := null) as table
 with params as (
     select
-        coalesce(cast(as_of as date), (select max(day) from entity_daily)) as as_of,
+        coalesce(cast(as_of as date), (select max(day) from entity_daily_mart)) as as_of,
         cast(recent_days as integer) as recent_days,
         cast(baseline_days as integer) as baseline_days,
         cast(min_articles as integer) as min_articles
@@ -87,7 +91,7 @@ windows as (
         coalesce(sum(d.articles) filter (where d.day > p.as_of - p.recent_days), 0) as recent_articles,
         coalesce(sum(d.articles) filter (where d.day <= p.as_of - p.recent_days), 0) as baseline_articles,
         coalesce(sum(d.mentions) filter (where d.day > p.as_of - p.recent_days), 0) as recent_mentions
-    from entity_daily as d, params as p
+    from entity_daily_mart as d, params as p
     where d.day <= p.as_of and d.day > p.as_of - p.recent_days - p.baseline_days
     group by d.entity_id
 ),
@@ -280,3 +284,4 @@ final as (
 )
 
 select * from final;
+

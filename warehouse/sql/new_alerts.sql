@@ -1,7 +1,7 @@
 -- Alerts not raised yet: entities crossing the rising threshold (as of the latest day with data) and
 -- related articles stored since. Parameters: $recent_days, $baseline_days, $min_articles, $z.
 with latest as (
-    select max(day) as as_of from entity_daily
+    select max(day) as as_of from entity_daily_mart
 ),
 
 rising as (

@@ -2,7 +2,7 @@
 -- Parameters: $entity (canonical name, case-insensitive, or null for all), $days (the N most recent
 -- days with data, or null), $since (first day, or null), $limit.
 with daily as (
-    select * from entity_daily
+    select * from entity_daily_mart
 ),
 
 latest as (

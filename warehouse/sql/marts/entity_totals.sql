@@ -3,7 +3,7 @@ delete from entity_totals;
 
 insert into entity_totals
 with daily as (
-    select * from entity_daily
+    select * from entity_daily_mart
 ),
 
 final as (

@@ -1,0 +1,179 @@
+"""Trend queries at scale: a synthetic warehouse of 1,000,000 articles and about 20,000,000 mentions,
+loaded through newsmon's bulk path, then the documented queries timed; the bulk load is compared with
+row-by-row `executemany` on a sample, in the same run.
+
+Usage: python bench/trends.py [--articles N] [--mentions-per-article M] [--workdir DIR] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTITIES = 50_000
+TYPES = ["PERSON", "ORG", "GPE", "NORP", "LOC"]
+
+
+def generate(folder: Path, articles: int, per_article: int) -> dict[str, int]:
+    """Write a staging batch (Parquet, the load's input) of synthetic but trend-shaped data: a year of
+    articles, entity popularity skewed (a few entities in many articles), some entities rising late."""
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(f"""
+        copy (
+            select
+                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                'https://news.example/' || i as url,
+                'https://news.example/' || i as canonical_url,
+                'Synthetic story ' || i as title,
+                ['Desk'] as authors,
+                timestamp '2024-01-01' + to_minutes(cast(i * 525600 // {articles} as integer)) as published_at,
+                'meta' as published_source,
+                cast(null as timestamp) as modified_at,
+                cast(null as varchar) as modified_source,
+                timestamp '2025-01-02' as fetched_at,
+                'en' as language,
+                'Source ' || (i % 40) as site_name,
+                'synthetic' as text,
+                1 as word_count,
+                'linked' as relation,
+                1 as hops,
+                cast(null as double) as relevance,
+                cast(null as varchar) as related_via,
+                repeat('0', 64) as raw_sha256
+            from range({articles}) as t(i)
+        ) to '{folder / "articles.parquet"}' (format parquet)""")
+    con.execute(f"""
+        copy (
+            select
+                'e' || lpad(cast(i as varchar), 6, '0') as entity_id,
+                'Entity ' || i as name,
+                {TYPES}[1 + i % 5] as type,
+                timestamp '2024-01-01' as first_seen_at,
+                cast(null as varchar) as country_code,
+                cast(null as bigint) as geonames_id
+            from range({ENTITIES}) as t(i)
+        ) to '{folder / "entities.parquet"}' (format parquet)""")
+    # entity of mention j of article i: skewed towards low ids; entities 100-199 only in the last month
+    con.execute(f"""
+        create table m as
+        with raw as (
+            select
+                i,
+                j,
+                (hash(i * 1000 + j) % 1000000) / 1000000.0 as u
+            from range({articles}) as a(i), range({per_article}) as b(j)
+        )
+        select
+            'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+            'e' || lpad(cast(case when i > {articles} * 11 // 12 and j = 0 then 100 + i % 100
+                                  else cast(floor({ENTITIES} * u * u * u) as bigint) end as varchar), 6, '0')
+                as entity_id,
+            j * 40 as start_char
+        from raw""")
+    con.execute(f"""
+        copy (select article_id, entity_id, 'Entity' as surface, start_char, start_char + 6 as end_char,
+                     'PERSON' as label from m)
+        to '{folder / "mentions.parquet"}' (format parquet)""")
+    con.execute(f"""
+        copy (select article_id, entity_id, count(*) as mentions, min(start_char) as first_char,
+                     min(start_char) = 0 as in_headline,
+                     round(0.3 + 0.7 * count(*) / {per_article}, 4) as salience
+              from m group by all)
+        to '{folder / "article_entities.parquet"}' (format parquet)""")
+    counts = {name: con.execute(f"select count(*) from '{folder / (name + '.parquet')}'").fetchone()[0]
+              for name in ("articles", "entities", "mentions", "article_entities")}
+    con.close()
+    return counts
+
+
+def row_by_row_rate(folder: Path, sample: int) -> float:
+    """Rows per second inserting `sample` mention rows one by one with executemany into a warehouse."""
+    import duckdb
+
+    from warehouse.db import connect
+
+    src = duckdb.connect()
+    rows = src.execute(f"select * from '{folder / 'mentions.parquet'}' limit {sample}").fetchall()
+    src.close()
+    con = connect(folder.parent / "row_by_row.duckdb")
+    started = time.perf_counter()
+    con.executemany("insert into mentions values (?, ?, ?, ?, ?, ?)", rows)
+    elapsed = time.perf_counter() - started
+    con.close()
+    return len(rows) / elapsed
+
+
+def timed(con, sql: str, params: list, repeat: int = 5) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """Median seconds over `repeat` runs (after one warm-up) and the row count."""
+    n = len(con.execute(sql, params).fetchall())
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        con.execute(sql, params).fetchall()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), n
+
+
+QUERIES = [
+    ("one entity's daily series", "select day, mentions, articles, salience from entity_daily_mart "
+     "where entity_id = ? order by day", ["e000007"], 0.1),
+    ("rising entities (7 vs 28 days)", "select * from rising_entities(recent_days := 7, baseline_days := 28, "
+     "min_articles := 3) limit 50", [], 1.0),
+    ("co-occurrence for one entity", "select * from cooccurrence(?) limit 50", ["Entity 7"], 1.0),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--mentions-per-article", type=int, default=20)
+    parser.add_argument("--sample", type=int, default=20_000, help="rows inserted one by one for the baseline")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the generated warehouse")
+    args = parser.parse_args(argv)
+
+    from warehouse.db import read_connection
+    from warehouse.load import load_batch
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
+    try:
+        started = time.perf_counter()
+        counts = generate(work / "batch", args.articles, args.mentions_per_article)
+        print(f"generated {counts} in {time.perf_counter() - started:.1f} s")
+        rows = sum(counts.values())
+        started = time.perf_counter()
+        load_batch(work / "newsmon.duckdb", work / "batch")
+        load_s = time.perf_counter() - started
+        bulk_rate = rows / load_s
+        slow_rate = row_by_row_rate(work / "batch", args.sample)
+        print(f"bulk load (Parquet -> DuckDB, one transaction, marts and snapshot included): {rows} rows in "
+              f"{load_s:.1f} s = {bulk_rate:,.0f} rows/s")
+        print(f"row-by-row executemany on a sample of {args.sample} rows: {slow_rate:,.0f} rows/s")
+        print(f"bulk / row-by-row: x{bulk_rate / slow_rate:,.0f} (target >= 100)")
+        print(f"\n{'query':<34} {'median':>10} {'target':>8} {'rows':>6}")
+        ok = bulk_rate / slow_rate >= 100
+        with read_connection(work / "newsmon.duckdb") as con:
+            for name, sql, params, target in QUERIES:
+                seconds, n = timed(con, sql, params)
+                ok &= seconds < target
+                print(f"{name:<34} {seconds * 1000:8.1f} ms {target * 1000:6.0f} ms {n:6d}"
+                      f"  {'ok' if seconds < target else 'SLOW'}")
+        print("\nall targets met" if ok else "\nsome targets missed")
+        return 0 if ok else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
