@@ -123,34 +123,38 @@ select * from final order by z desc, recent_articles desc, name;
 
 -- Entities that appear in the same articles as `entity_name` (case-insensitive canonical name), with
 -- the number of shared articles, lift = P(both) / (P(a) P(b)) and PMI = log2(lift), over the articles
--- published on or after `since` (default: all).
+-- published on or after `since` (default: all; then the per-entity totals come from entity_totals).
 create macro cooccurrence(entity_name, min_articles := 1, since := null) as table
 with target as (
     select entity_id from entities where lower(name) = lower(entity_name)
 ),
 
-in_scope as (
-    select article_id
-    from articles
-    where since is null or cast(coalesce(published_at, fetched_at) as date) >= cast(since as date)
-),
-
 scoped as (
-    select ae.article_id, ae.entity_id
+    select
+        article_id,
+        entity_id
+    from article_entities
+    where cast(since as date) is null
+    union all
+    select
+        ae.article_id,
+        ae.entity_id
     from article_entities as ae
-    semi join in_scope as s on s.article_id = ae.article_id
+    semi join articles as a on a.article_id = ae.article_id
+        and cast(coalesce(a.published_at, a.fetched_at) as date) >= cast(since as date)
+    where cast(since as date) is not null
 ),
 
 target_articles as (
-    select distinct article_id from scoped where entity_id in (select entity_id from target)
+    select article_id from scoped where entity_id in (select entity_id from target)
 ),
 
 together as (
     select
         sc.entity_id,
-        count(distinct sc.article_id) as articles_together
+        count(*) as articles_together
     from scoped as sc
-    inner join target_articles as t on t.article_id = sc.article_id
+    semi join target_articles as t on t.article_id = sc.article_id
     where sc.entity_id not in (select entity_id from target)
     group by sc.entity_id
 ),
@@ -158,15 +162,24 @@ together as (
 other_totals as (
     select
         entity_id,
+        articles as articles_with_other
+    from entity_totals
+    where cast(since as date) is null and entity_id in (select entity_id from together)
+    union all
+    select
+        entity_id,
         count(*) as articles_with_other
     from scoped
-    where entity_id in (select entity_id from together)
+    semi join together using (entity_id)
+    where cast(since as date) is not null
     group by entity_id
 ),
 
 sizes as (
     select
-        (select count(*) from in_scope) as n_articles,
+        (select count(*) from articles
+         where since is null or cast(coalesce(published_at, fetched_at) as date) >= cast(since as date))
+            as n_articles,
         (select count(*) from target_articles) as n_target
 ),
 
