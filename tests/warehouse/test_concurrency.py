@@ -1,74 +1,42 @@
 """Readers keep working while the single writer loads: zero failed reads, zero failed loads, and no
 read that starts after a load has ended sees data older than that load."""
 
-import multiprocessing
+import json
+import os
+import subprocess
+import sys
 import time
-from datetime import datetime
+from pathlib import Path
 
-from warehouse.batch import write_table
+from tests.warehouse.concurrency_worker import batch
 from warehouse.db import read_connection
 from warehouse.load import load_batch
 
 LOADS = 12
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _batch(folder, i):
-    aid = f"a{i:04d}"
-    text = "Xi Jinping met Vladimir Putin in Moscow. " * 200  # a few KB per article, so loads take a moment
-    write_table(folder, "articles", [{
-        "article_id": aid, "url": f"http://n.example/{aid}", "canonical_url": f"http://n.example/{aid}",
-        "title": f"Story {i}", "authors": [], "published_at": datetime(2022, 6, 1 + i % 28), "fetched_at":
-        datetime(2022, 6, 28), "text": text, "word_count": len(text.split()), "relation": "seed", "hops": 0,
-        "raw_sha256": "0" * 64}])
-    write_table(folder, "entities", [{"entity_id": "xj", "name": "Xi Jinping", "type": "PERSON",
-                                      "first_seen_at": datetime(2022, 6, 28)}])
-    write_table(folder, "mentions", [{"article_id": aid, "entity_id": "xj", "surface": "Xi Jinping",
-                                      "start_char": 0, "end_char": 10, "label": "PERSON"}])
-    return folder
-
-
-def _writer(db, root, out):
-    done = []
-    for i in range(LOADS):
-        try:
-            load_batch(db, _batch(root / f"b{i}", i))
-            done.append((time.time(), i + 1, None))
-        except Exception as exc:  # recorded, asserted on by the test
-            done.append((time.time(), i + 1, repr(exc)))
-    out.put(done)
-
-
-def _reader(db, stop, out):
-    reads = []
-    while not stop.is_set():
-        started = time.time()
-        try:
-            with read_connection(db) as con:
-                n = con.execute("select count(*) from articles").fetchone()[0]
-                con.execute("select count(*) from entity_daily").fetchone()
-            reads.append((started, n, None))
-        except Exception as exc:
-            reads.append((started, None, repr(exc)))
-    out.put(reads)
+def worker(*args):
+    return subprocess.Popen([sys.executable, "-m", "tests.warehouse.concurrency_worker", *map(str, args)],
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def test_reads_and_loads_run_concurrently(tmp_path):
-    db = tmp_path / "w.duckdb"
-    ctx = multiprocessing.get_context("spawn")
-    stop, loads_q, reads_q = ctx.Event(), ctx.Queue(), ctx.Queue()
-    readers = [ctx.Process(target=_reader, args=(db, stop, reads_q)) for _ in range(2)]
-    load_batch(db, _batch(tmp_path / "b-first", 0))  # the warehouse exists before readers start
-    for r in readers:
-        r.start()
-    writer = ctx.Process(target=_writer, args=(db, tmp_path, loads_q))
-    writer.start()
-    loads = loads_q.get(timeout=300)
-    writer.join(timeout=60)
-    time.sleep(0.3)
-    stop.set()
-    reads = [r for _ in readers for r in reads_q.get(timeout=60)]
-    for r in readers:
-        r.join(timeout=60)
+    db, stop = tmp_path / "w.duckdb", tmp_path / "stop"
+    load_batch(db, batch(tmp_path / "b-first", 0))  # the warehouse exists before readers start
+    readers = [worker("reader", db, stop, tmp_path / f"reads{i}.json") for i in range(2)]
+    time.sleep(0.5)
+    writer = worker("writer", db, tmp_path, LOADS, tmp_path / "loads.json")
+    try:
+        assert writer.wait(timeout=240) == 0, writer.stdout.read()
+        time.sleep(0.3)
+    finally:
+        stop.touch()
+        for r in readers:
+            r.wait(timeout=60)
+    loads = json.loads((tmp_path / "loads.json").read_text())
+    reads = [r for i in range(2) for r in json.loads((tmp_path / f"reads{i}.json").read_text())]
 
     assert [err for _, _, err in loads if err] == []
     assert [err for _, _, err in reads if err] == []
