@@ -47,7 +47,7 @@ select * from final;
 
 -- entity_daily materialised, ordered by entity and day: rebuilt inside every load's transaction (and by
 -- the entity_trends DAG), so it is never behind the tables; trend queries read it for speed.
-create table entity_daily_mart as select * from entity_daily limit 0;
+create table entity_daily_mart as select * from entity_daily order by entity_id, day;
 
 create view entity_weekly as
 with daily as (
