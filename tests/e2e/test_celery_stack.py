@@ -1,0 +1,225 @@
+"""newsmon on a real Airflow cluster: CeleryExecutor on PostgreSQL and Redis, with the api-server,
+scheduler, dag-processor, triggerer and Celery workers running as processes (the services of
+docker-compose.yml, without Docker). Everything is torn down afterwards, the database dropped."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+import requests
+
+from tests.conftest import make_settings, write_config
+
+pytestmark = pytest.mark.celery
+ROOT = Path(__file__).resolve().parents[2]
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+PG = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(sql: str) -> None:
+    import psycopg2
+
+    con = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    con.autocommit = True
+    try:
+        con.cursor().execute(sql)
+    finally:
+        con.close()
+
+
+class Stack:
+    """The Airflow services as processes, each in its own process group so teardown leaves nothing."""
+
+    def __init__(self, home: Path, env: dict[str, str], api: str):
+        self.home, self.env, self.api = home, env, api
+        self.procs: dict[str, subprocess.Popen] = {}
+        self._token: str | None = None
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = (self.home / f"{name}.log").open("ab")
+        proc = subprocess.Popen([AIRFLOW, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            proc = self.procs[name]
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            self.procs.pop(name)
+
+    def request(self, method: str, path: str, **kw) -> dict:
+        if self._token is None:
+            self._token = requests.get(f"{self.api}/auth/token", timeout=10).json()["access_token"]
+        resp = requests.request(method, f"{self.api}{path}", headers={"Authorization": f"Bearer {self._token}"},
+                                timeout=30, **kw)
+        assert resp.status_code < 300, f"{method} {path}: {resp.status_code} {resp.text[:500]}"
+        return resp.json() if resp.content else {}
+
+    def wait_run(self, dag_id: str, run_id: str, timeout: float = 240) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+            if state in ("success", "failed"):
+                return state
+            time.sleep(2)
+        raise AssertionError(f"{dag_id} {run_id} did not finish in {timeout} s; logs in {self.home}")
+
+    def runs(self, dag_id: str) -> list[dict]:
+        return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"limit": 100})["dag_runs"]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, site):
+    home = tmp_path_factory.mktemp("airflow-celery")
+    db_name = f"newsmon_e2e_{secrets.token_hex(4)}"
+    redis_db = 10 + secrets.randbelow(5)
+    port = free_port()
+    settings = make_settings(home, site, per_host_delay_s=0.3)
+    config = write_config(home / "newsmon.toml", settings)
+    env = {**os.environ, "AIRFLOW_HOME": str(home), "PYTHONPATH": str(ROOT), "NEWSMON_CONFIG": str(config),
+           "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+           "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"{PG}/{db_name}",
+           "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
+           "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://postgres@127.0.0.1:5432/{db_name}",
+           "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+           "AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": str(port),
+           "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+           "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(16),
+           "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+           "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+           "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+           "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+           "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2"}
+    psql(f"create database {db_name}")
+    stack = Stack(home, env, f"http://127.0.0.1:{port}")
+    try:
+        subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+        subprocess.run([AIRFLOW, "pools", "set", "newsmon_warehouse", "1", "single DuckDB writer"], env=env,
+                       check=True, capture_output=True, timeout=120)
+        for name, args in (("api-server", ["api-server", "--port", str(port)]), ("scheduler", ["scheduler"]),
+                           ("dag-processor", ["dag-processor"]), ("triggerer", ["triggerer"]),
+                           ("worker", ["celery", "worker", "--concurrency", "2"])):
+            stack.start(name, *args)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                dags = {d["dag_id"] for d in stack.request("GET", "/api/v2/dags")["dags"]}
+                if {"related_articles", "entity_trends"} <= dags:
+                    break
+            except (requests.RequestException, AssertionError, KeyError):
+                pass
+            time.sleep(2)
+        else:
+            raise AssertionError(f"the stack did not come up; logs in {home}")
+        stack.settings = settings
+        yield stack
+    finally:
+        stack.stop_all()
+        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True, timeout=30)
+        psql(f"drop database if exists {db_name} with (force)")
+
+
+def warehouse_rows(db: Path) -> dict[str, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=str)
+                for t in ("articles", "entities", "mentions", "article_entities", "entity_aliases")}
+    finally:
+        con.close()
+
+
+def trigger(stack: Stack, dag_id: str = "related_articles") -> str:
+    run = stack.request("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None})
+    return run["dag_run_id"]
+
+
+def test_triggered_run_fills_the_warehouse_and_runs_entity_trends(stack):
+    run_id = trigger(stack)
+    assert stack.wait_run("related_articles", run_id) == "success"
+    rows = warehouse_rows(stack.settings.db)
+    assert len(rows["articles"]) == 8
+    assert any(e[1] == "Xi Jinping" for e in rows["entities"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        asset_runs = [r for r in stack.runs("entity_trends") if r["run_type"] == "asset_triggered"]
+        if any(r["state"] == "success" for r in asset_runs):
+            break
+        time.sleep(2)
+    else:
+        raise AssertionError("entity_trends did not run from the warehouse Asset event")
+
+
+def test_clear_and_rerun_gives_identical_rows(stack):
+    before = warehouse_rows(stack.settings.db)
+    run_id = next(r["dag_run_id"] for r in stack.runs("related_articles") if r["state"] == "success")
+    stack.request("POST", "/api/v2/dags/related_articles/clearTaskInstances",
+                  json={"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True})
+    time.sleep(3)
+    assert stack.wait_run("related_articles", run_id) == "success"
+    assert warehouse_rows(stack.settings.db) == before
+
+
+def test_backfill_of_two_past_intervals_is_idempotent(stack):
+    before = warehouse_rows(stack.settings.db)
+    now = time.time()
+    start = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(now - 3 * 3600))
+    end = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(now - 1 * 3600))
+    backfill = stack.request("POST", "/api/v2/backfills", json={
+        "dag_id": "related_articles", "from_date": start, "to_date": end, "reprocess_behavior": "completed",
+        "max_active_runs": 1})
+    deadline = time.monotonic() + 400
+    while time.monotonic() < deadline:
+        runs = [r for r in stack.runs("related_articles") if r["run_type"] == "backfill"]
+        if len(runs) >= 2 and all(r["state"] in ("success", "failed") for r in runs):
+            break
+        time.sleep(3)
+    else:
+        raise AssertionError(f"backfill {backfill.get('id')} did not finish")
+    assert {r["state"] for r in runs} == {"success"}
+    assert warehouse_rows(stack.settings.db) == before
+
+
+def test_two_workers_keep_per_host_politeness(stack, site):
+    second = stack.start("worker2", "celery", "worker", "--concurrency", "2", "--celery-hostname", "worker2@%h")
+    try:
+        seen = len(site.hits)
+        run_id = trigger(stack)
+        assert stack.wait_run("related_articles", run_id) == "success"
+        stamps = [h.at for h in site.hits[seen:]]
+        gaps = [b - a for a, b in itertools.pairwise(stamps)]
+        assert gaps and min(gaps) >= stack.settings.per_host_delay_s - 0.02
+    finally:
+        if second.poll() is None:
+            stack.kill("worker2", signal.SIGTERM)
