@@ -207,7 +207,8 @@ def sample_site(
 def dashboard(
     ctx: typer.Context,
     config: ConfigOpt = None,
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 inside a container).")] = "127.0.0.1",
 ) -> None:
     """Start the Streamlit dashboard on the warehouse (read-only: it reads the published snapshot)."""
     import os
@@ -219,8 +220,8 @@ def dashboard(
         raise _fail(f"no warehouse at {settings.db}: run `newsmon run` first")
     app_file = resources.files("dashboard") / "app.py"
     env = {**os.environ, "NEWSMON_DB": str(Path(settings.db).resolve())}
-    err.print(f"dashboard on http://127.0.0.1:{port}/ for {settings.db}; Ctrl-C stops it", highlight=False)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+    err.print(f"dashboard on http://{address}:{port}/ for {settings.db}; Ctrl-C stops it", highlight=False)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", address,
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))

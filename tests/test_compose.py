@@ -67,3 +67,35 @@ def test_image_installs_the_lock_and_matches_pins():
     env = compose()["services"]["airflow-scheduler"]["environment"]
     assert f"AIRFLOW__CORE__DAGS_FOLDER={env['AIRFLOW__CORE__DAGS_FOLDER']}" in dockerfile
     assert f"NEWSMON_CONFIG={env['NEWSMON_CONFIG']}" in dockerfile
+
+
+def test_compose_and_the_process_based_e2e_stack_agree(tmp_path):
+    from tests.e2e.stack import LOAD_POOL, SERVICES, celery_env
+
+    services = compose()["services"]
+    e2e = celery_env(tmp_path, "db", 3, 8080, tmp_path / "newsmon.toml", "secret")
+    common = services["airflow-scheduler"]["environment"]
+    compose_only = {"AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK", "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"}
+    assert set(common) - compose_only <= set(e2e), "the e2e stack misses settings the compose services have"
+    for key in ("AIRFLOW__CORE__EXECUTOR", "AIRFLOW__CORE__AUTH_MANAGER"):
+        assert common[key] == e2e[key], key
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__RESULT_BACKEND",
+                "AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CORE__EXECUTION_API_SERVER_URL"):
+        assert common[key].split("://")[0] == e2e[key].split("://")[0], key
+    for env in (e2e, common):
+        assert env["AIRFLOW__CORE__DAGS_FOLDER"].endswith("/dags")
+    assert "NEWSMON_CONFIG" in e2e
+    for name, args in SERVICES.items():
+        service = "airflow-worker" if name == "worker" else f"airflow-{name}".replace("airflow-api-server",
+                                                                                     "airflow-apiserver")
+        assert services[service]["command"] == " ".join(args), name
+    init = " ".join(services["airflow-init"]["command"])
+    assert f"airflow pools set {LOAD_POOL} 1" in init
+
+
+def test_secrets_come_from_env_with_documented_defaults():
+    text = (PROJECT / "docker-compose.yml").read_text(encoding="utf-8")
+    example = (PROJECT / ".env.example").read_text(encoding="utf-8")
+    for var in re.findall(r"\$\{(\w+):-", text):
+        assert re.search(rf"^{var}=", example, re.M), f"{var} is not documented in .env.example"
+    assert "dashboard" in compose()["services"]

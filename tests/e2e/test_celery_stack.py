@@ -4,13 +4,11 @@ docker-compose.yml, without Docker). Everything is torn down afterwards, the dat
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,84 +17,9 @@ import pytest
 import requests
 
 from tests.conftest import make_settings, write_config
+from tests.e2e.stack import AIRFLOW, LOAD_POOL, SERVICES, Stack, celery_env, free_port, psql
 
 pytestmark = pytest.mark.celery
-ROOT = Path(__file__).resolve().parents[2]
-AIRFLOW = str(Path(sys.executable).with_name("airflow"))
-PG = "postgresql+psycopg2://postgres@127.0.0.1:5432"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(sql: str) -> None:
-    import psycopg2
-
-    con = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    con.autocommit = True
-    try:
-        con.cursor().execute(sql)
-    finally:
-        con.close()
-
-
-class Stack:
-    """The Airflow services as processes, each in its own process group so teardown leaves nothing."""
-
-    def __init__(self, home: Path, env: dict[str, str], api: str):
-        self.home, self.env, self.api = home, env, api
-        self.procs: dict[str, subprocess.Popen] = {}
-        self._token: str | None = None
-
-    def start(self, name: str, *args: str) -> subprocess.Popen:
-        log = (self.home / f"{name}.log").open("ab")
-        proc = subprocess.Popen([AIRFLOW, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        self.procs[name] = proc
-        return proc
-
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        proc = self.procs.pop(name)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        proc.wait(timeout=30)
-
-    def stop_all(self) -> None:
-        for name in list(self.procs):
-            proc = self.procs[name]
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            self.procs.pop(name)
-
-    def request(self, method: str, path: str, **kw) -> dict:
-        if self._token is None:
-            self._token = requests.get(f"{self.api}/auth/token", timeout=10).json()["access_token"]
-        resp = requests.request(method, f"{self.api}{path}", headers={"Authorization": f"Bearer {self._token}"},
-                                timeout=30, **kw)
-        assert resp.status_code < 300, f"{method} {path}: {resp.status_code} {resp.text[:500]}"
-        return resp.json() if resp.content else {}
-
-    def wait_run(self, dag_id: str, run_id: str, timeout: float = 240) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            state = self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
-            if state in ("success", "failed"):
-                return state
-            time.sleep(2)
-        raise AssertionError(f"{dag_id} {run_id} did not finish in {timeout} s; logs in {self.home}")
-
-    def runs(self, dag_id: str) -> list[dict]:
-        return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"limit": 100})["dag_runs"]
 
 
 @pytest.fixture(scope="module")
@@ -107,30 +30,14 @@ def stack(tmp_path_factory, site):
     port = free_port()
     settings = make_settings(home, site, per_host_delay_s=0.3)
     config = write_config(home / "newsmon.toml", settings)
-    env = {**os.environ, "AIRFLOW_HOME": str(home), "PYTHONPATH": str(ROOT), "NEWSMON_CONFIG": str(config),
-           "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-           "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"{PG}/{db_name}",
-           "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
-           "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://postgres@127.0.0.1:5432/{db_name}",
-           "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-           "AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": str(port),
-           "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-           "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(16),
-           "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-           "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-           "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
-           "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
-           "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2"}
+    env = {**os.environ, **celery_env(home, db_name, redis_db, port, config, secrets.token_hex(16))}
     psql(f"create database {db_name}")
     stack = Stack(home, env, f"http://127.0.0.1:{port}")
     try:
         subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
-        subprocess.run([AIRFLOW, "pools", "set", "newsmon_warehouse", "1", "single DuckDB writer"], env=env,
+        subprocess.run([AIRFLOW, "pools", "set", LOAD_POOL, "1", "single DuckDB writer"], env=env,
                        check=True, capture_output=True, timeout=120)
-        for name, args in (("api-server", ["api-server", "--port", str(port)]), ("scheduler", ["scheduler"]),
-                           ("dag-processor", ["dag-processor"]), ("triggerer", ["triggerer"]),
-                           ("worker", ["celery", "worker", "--concurrency", "2"])):
+        for name, args in SERVICES.items():
             stack.start(name, *args)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -1,0 +1,124 @@
+"""The Airflow services of docker-compose.yml as plain processes (there is no Docker engine here):
+their environment, their commands, and a small REST client. tests/test_compose.py checks that this and
+the compose file agree."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+PG = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+LOAD_POOL = "newsmon_warehouse"
+SERVICES = {  # process name -> airflow command, as the compose services run them
+    "api-server": ["api-server"],
+    "scheduler": ["scheduler"],
+    "dag-processor": ["dag-processor"],
+    "triggerer": ["triggerer"],
+    "worker": ["celery", "worker"],
+}
+
+
+def celery_env(home: Path, db_name: str, redis_db: int, port: int, config: Path, jwt_secret: str) -> dict[str, str]:
+    """The environment every service gets: the same keys as x-airflow-common in docker-compose.yml."""
+    return {"AIRFLOW_HOME": str(home), "PYTHONPATH": str(ROOT), "NEWSMON_CONFIG": str(config),
+            "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"{PG}/{db_name}",
+            "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
+            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://postgres@127.0.0.1:5432/{db_name}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+            "AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"), "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
+            "AIRFLOW__CORE__AUTH_MANAGER":
+                "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+            "AIRFLOW__API_AUTH__JWT_SECRET": jwt_secret,
+            "AIRFLOW__CORE__FERNET_KEY": "",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+            "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2"}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(sql: str) -> None:
+    import psycopg2
+
+    con = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    con.autocommit = True
+    try:
+        con.cursor().execute(sql)
+    finally:
+        con.close()
+
+
+class Stack:
+    """The Airflow services as processes, each in its own process group so teardown leaves nothing."""
+
+    def __init__(self, home: Path, env: dict[str, str], api: str):
+        self.home, self.env, self.api = home, env, api
+        self.procs: dict[str, subprocess.Popen] = {}
+        self._token: str | None = None
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = (self.home / f"{name}.log").open("ab")
+        proc = subprocess.Popen([AIRFLOW, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            proc = self.procs[name]
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            self.procs.pop(name)
+
+    def request(self, method: str, path: str, **kw) -> dict:
+        if self._token is None:
+            self._token = requests.get(f"{self.api}/auth/token", timeout=10).json()["access_token"]
+        resp = requests.request(method, f"{self.api}{path}", headers={"Authorization": f"Bearer {self._token}"},
+                                timeout=30, **kw)
+        assert resp.status_code < 300, f"{method} {path}: {resp.status_code} {resp.text[:500]}"
+        return resp.json() if resp.content else {}
+
+    def wait_run(self, dag_id: str, run_id: str, timeout: float = 240) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+            if state in ("success", "failed"):
+                return state
+            time.sleep(2)
+        raise AssertionError(f"{dag_id} {run_id} did not finish in {timeout} s; logs in {self.home}")
+
+    def runs(self, dag_id: str) -> list[dict]:
+        return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"limit": 100})["dag_runs"]
+
+
