@@ -103,18 +103,11 @@ def _ts(value: str | None) -> datetime | None:
 
 def _seed_texts(records: list[dict], store: RawStore, model: str) -> list[tuple[list[str], str]]:
     """(entity names, text) of each seed: parsed this run, or re-read from the raw store if unchanged."""
-    out, unchanged = [], []
-    for rec in records:
-        if rec["relation"] != "seed":
-            continue
-        if "article" in rec:
-            out.append(([m["entity"] for m in rec["mentions"]], rec["article"]["text"]))
-        elif rec["fetch"]["state"] == "not_modified":
-            unchanged.append({**rec, "fetch": {**rec["fetch"], "state": "ok"}})
-    for rec in parse_records(unchanged, store, model):
-        if "article" in rec:
-            out.append(([m["entity"] for m in rec["mentions"]], rec["article"]["text"]))
-    return out
+    seeds = [r for r in records if r["relation"] == "seed"]
+    unchanged = [{**r, "fetch": {**r["fetch"], "state": "ok"}} for r in seeds
+                 if "article" not in r and r["fetch"]["state"] == "not_modified"]
+    parsed = [r for r in seeds + parse_records(unchanged, store, model) if "article" in r]
+    return [([m["entity"] for m in r["mentions"]], r["article"]["text"]) for r in parsed]
 
 
 def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: ignore[no-untyped-def]
