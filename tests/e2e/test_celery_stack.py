@@ -119,17 +119,32 @@ def test_backfill_of_two_past_intervals_is_idempotent(stack):
 
 
 def test_two_workers_keep_per_host_politeness(stack, site):
+    """Two hosts (two sample sites on different ports), two workers: each host's fetch shard may run on
+    either worker, at the same time as the other's, yet no host sees requests closer than the delay."""
+    from sample_site import SampleSite
+
+    config = Path(stack.env["NEWSMON_CONFIG"])
+    original = config.read_text(encoding="utf-8")
     second = stack.start("worker2", "celery", "worker", "--concurrency", "2", "--celery-hostname", "worker2@%h")
-    try:
-        seen = len(site.hits)
-        run_id = trigger(stack)
-        assert stack.wait_run("related_articles", run_id) == "success"
-        stamps = [h.at for h in site.hits[seen:]]
-        gaps = [b - a for a, b in itertools.pairwise(stamps)]
-        assert gaps and min(gaps) >= stack.settings.per_host_delay_s - 0.02
-    finally:
-        if second.poll() is None:
-            stack.kill("worker2", signal.SIGTERM)
+    with SampleSite() as other:
+        seeds = f'seeds = ["{site.url("/news/xi-putin-call")}", "{other.url("/news/taiwan-next-door")}"]'
+        config.write_text("\n".join(seeds if line.startswith("seeds =") else line
+                                     for line in original.splitlines()) + "\n", encoding="utf-8")
+        try:
+            seen = len(site.hits)
+            run_id = trigger(stack)
+            assert stack.wait_run("related_articles", run_id) == "success"
+            for hits in (site.hits[seen:], other.hits):
+                stamps = [h.at for h in hits]
+                gaps = [b - a for a, b in itertools.pairwise(stamps)]
+                assert len(gaps) >= 3 and min(gaps) >= stack.settings.per_host_delay_s - 0.02
+        finally:
+            config.write_text(original, encoding="utf-8")
+            if second.poll() is None:
+                stack.kill("worker2", signal.SIGTERM)
+    path = f"/api/v2/dags/related_articles/dagRuns/{run_id}/taskInstances"
+    fetches = [t for t in stack.request("GET", path)["task_instances"] if t["task_id"] == "fetch"]
+    assert len(fetches) == 2  # one mapped fetch task per host
 
 
 def test_killed_worker_task_is_retried_and_nothing_is_lost(stack, tmp_path):
