@@ -46,6 +46,29 @@ def fresh_site() -> SampleSite:
         yield running
 
 
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory, site):
+    """The sample site's warehouse after one ingestion cycle, built once per test session.
+
+    Read it, never write it: several test modules share it."""
+    from newsmon.pipeline import run_cycle
+
+    settings = make_settings(tmp_path_factory.mktemp("sample-warehouse"), site)
+    run_cycle(settings)
+    return settings.db
+
+
+def read_rows(db: Path, sql: str) -> list[tuple]:
+    """Rows of one query on the warehouse file, opened read-only for that query only."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def make_settings(tmp_path: Path, site: SampleSite, **overrides: object) -> Settings:
     values = {
         "seeds": [site.url("/news/xi-putin-call")],

@@ -5,25 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.pipeline import run_cycle
-from tests.conftest import make_settings
 from warehouse.db import read_connection
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 cookbook = runpy.run_path(str(DOCS / "cookbook.py"))
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, site):
-    tmp = tmp_path_factory.mktemp("cookbook")
-    settings = make_settings(tmp, site)
-    run_cycle(settings)
-    return settings.db
-
-
 @pytest.mark.parametrize(("name", "question", "sql"), cookbook["recipes"]())
-def test_recipe_answers(warehouse, name, question, sql):
-    with read_connection(warehouse) as con:
+def test_recipe_answers(sample_db, name, question, sql):
+    with read_connection(sample_db) as con:
         rows = con.execute(sql).fetchall()
     assert rows, f"{name} ({question}) returned nothing on the sample site"
 
@@ -34,6 +24,6 @@ def test_docs_are_in_sync_with_the_queries():
         assert f"## {question}" in text and sql.strip() in text, f"docs/cookbook.md is stale for {name}"
 
 
-def test_render_includes_outputs(warehouse):
-    text = cookbook["render"](warehouse)
+def test_render_includes_outputs(sample_db):
+    text = cookbook["render"](sample_db)
     assert "| Vladimir Putin | PERSON |" in text and "## Which entities are rising" in text

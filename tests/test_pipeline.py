@@ -3,22 +3,13 @@
 import itertools
 from collections import Counter
 
-import duckdb
 import pytest
 
 from newsmon.pipeline import run_cycle
-from tests.conftest import make_settings
+from tests.conftest import make_settings, read_rows
 
 STORED = {"xi-putin-call", "beijing-omicron-lockdown", "wallace-china-watching", "taiwan-next-door",
           "bar-outbreak-testing", "pacific-islands-tour", "kremlin-beijing-trade", "covid-zero-economy"}
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +22,7 @@ def cycle(tmp_path_factory, site):
 
 def test_seed_and_related_articles_stored_once(cycle, site):
     settings, report = cycle
-    rows = query(settings.db, "select canonical_url, relation, hops, relevance from articles")
+    rows = read_rows(settings.db, "select canonical_url, relation, hops, relevance from articles")
     slugs = {url.rsplit("/", 1)[-1] for url, *_ in rows}
     assert slugs == STORED
     assert len(rows) == len(STORED)
@@ -47,7 +38,7 @@ def test_seed_and_related_articles_stored_once(cycle, site):
 def test_every_url_has_one_ledger_state_with_reason(cycle, site):
     settings, _ = cycle
     ledger = {url.replace(site.base_url, ""): (state, detail)
-              for url, state, detail in query(settings.db, "select url, state, detail from urls")}
+              for url, state, detail in read_rows(settings.db, "select url, state, detail from urls")}
     assert ledger["/private/embargoed-briefing"][0] == "robots_disallowed"
     assert ledger["/topics/china"][0] == "not_article"
     assert ledger["/amp/news/beijing-omicron-lockdown"][0] == "duplicate"
@@ -63,39 +54,40 @@ def test_every_url_has_one_ledger_state_with_reason(cycle, site):
 
 def test_canonical_entities(cycle):
     settings, _ = cycle
-    names = {n for (n,) in query(settings.db, "select name from entities")}
+    names = {n for (n,) in read_rows(settings.db, "select name from entities")}
     assert {"Xi Jinping", "Vladimir Putin", "Ben Wallace", "China", "Taiwan", "Beijing"} <= names
     assert not {"Mr Xi", "President Xi", "Xi", "Mr Wallace", "Wallace", "Xi Jinping's"} & names
-    surfaces = {s for (s,) in query(settings.db, """
+    surfaces = {s for (s,) in read_rows(settings.db, """
         select m.surface from mentions m join entities e using (entity_id) where e.name = 'Xi Jinping'""")}
     assert "Xi Jinping" in surfaces and len(surfaces) >= 2
-    dupes = query(settings.db, "select lower(name), type, count(*) from entities group by all having count(*) > 1")
+    dupes = read_rows(settings.db, "select lower(name), type, count(*) from entities group by all having count(*) > 1")
     assert dupes == []
 
 
 def test_places_aliases_and_salience(cycle):
     settings, _ = cycle
-    places = dict(query(settings.db, "select name, country_code from entities where type = 'GPE'"))
+    places = dict(read_rows(settings.db, "select name, country_code from entities where type = 'GPE'"))
     assert places["China"] == "CN" and places["United Kingdom"] == "GB" and places["Beijing"] == "CN"
     assert "UK" not in places and "Britain" not in places
-    geo = dict(query(settings.db, "select name, geonames_id from entities where name in ('China', 'Beijing')"))
+    geo = dict(read_rows(settings.db, "select name, geonames_id from entities where name in ('China', 'Beijing')"))
     assert geo == {"China": 1814991, "Beijing": 1816670}
-    norp = dict(query(settings.db, "select name, country_code from entities where type = 'NORP'"))
+    norp = dict(read_rows(settings.db, "select name, country_code from entities where type = 'NORP'"))
     assert norp["Chinese"] == "CN"
-    aliases = {a for (a,) in query(settings.db, """
+    aliases = {a for (a,) in read_rows(settings.db, """
         select alias from entity_aliases join entities using (entity_id) where name = 'Xi Jinping'""")}
     assert {"Xi Jinping", "Xi", "Mr Xi", "President Xi"} <= aliases
-    assert "Omicron" not in {n for (n,) in query(settings.db, "select name from entities")}
-    top = query(settings.db, """
+    assert "Omicron" not in {n for (n,) in read_rows(settings.db, "select name from entities")}
+    top = read_rows(settings.db, """
         select e.name, ae.in_headline, ae.salience from article_entities ae join entities e using (entity_id)
         join articles a using (article_id) where a.relation = 'seed' order by ae.salience desc limit 3""")
     assert top[0][0] == "Xi Jinping" and top[0][1] is True
-    assert query(settings.db, "select count(*) from person_alias_merges") == [(0,)]
+    assert read_rows(settings.db, "select count(*) from person_alias_merges") == [(0,)]
 
 
 def test_entity_daily_by_publication_day(cycle):
     settings, _ = cycle
-    rows = query(settings.db, "select day, mentions, articles from entity_daily where name = 'Xi Jinping' order by day")
+    rows = read_rows(settings.db, "select day, mentions, articles from entity_daily "
+                                  "where name = 'Xi Jinping' order by day")
     days = [str(d) for d, _, _ in rows]
     assert "2022-06-15" in days  # the seed's publication day (08:30 UTC)
     assert all(m >= a >= 1 for _, m, a in rows)

@@ -3,18 +3,10 @@
 import duckdb
 import pytest
 
-from tests.conftest import make_settings, write_config
+from tests.conftest import make_settings, read_rows, write_config
 from tests.dags.conftest import airflow
 
 pytestmark = pytest.mark.airflow
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +21,18 @@ def dag_run(airflow_db, site, tmp_path_factory):
 def test_related_articles_fills_the_warehouse(dag_run):
     settings, _, res = dag_run
     assert "state=success" in res.stdout + res.stderr
-    articles = rows(settings.db, "select relation, count(*) from articles group by 1 order by 1")
+    articles = read_rows(settings.db, "select relation, count(*) from articles group by 1 order by 1")
     assert dict(articles) == {"feed": 2, "linked": 5, "seed": 1}
-    assert rows(settings.db, "select count(*) from entities where name = 'Xi Jinping'") == [(1,)]
-    assert rows(settings.db, "select count(*) from entity_daily")[0][0] > 20
+    assert read_rows(settings.db, "select count(*) from entities where name = 'Xi Jinping'") == [(1,)]
+    assert read_rows(settings.db, "select count(*) from entity_daily")[0][0] > 20
 
 
 def test_entity_trends_refreshes_marts(dag_run):
     settings, config, _ = dag_run
     res = airflow("dags", "test", "entity_trends", env={"NEWSMON_CONFIG": str(config)})
     assert "state=success" in res.stdout + res.stderr
-    (n,) = rows(settings.db, "select count(*) from entity_totals")[0]
-    assert n == rows(settings.db, "select count(distinct entity_id) from entity_daily")[0][0] > 0
+    (n,) = read_rows(settings.db, "select count(*) from entity_totals")[0]
+    assert n == read_rows(settings.db, "select count(distinct entity_id) from entity_daily")[0][0] > 0
 
 
 def test_failed_data_check_fails_the_run(dag_run):
