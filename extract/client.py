@@ -86,7 +86,6 @@ class Fetcher:
         self.robots = RobotsCache(self, run_dir / "robots" if run_dir else None)
         self._last_request: dict[str, float] = {}
         self._lock = threading.Lock()
-        self.requests_made = 0
 
     def close(self) -> None:
         self.session.close()
@@ -118,7 +117,6 @@ class Fetcher:
         """One GET, no redirects followed, address checked and host delay kept; body not yet read."""
         self.policy.check_url(url)
         self._wait_turn(url)
-        self.requests_made += 1
         return self.session.get(url, headers=headers or {}, stream=True, allow_redirects=False,
                                 timeout=(self.s.connect_timeout_s, self.s.read_timeout_s))
 

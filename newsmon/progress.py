@@ -24,7 +24,6 @@ class CycleProgress:
         self._progress.__exit__(*exc)
 
     def stage(self, name: str, total: int) -> None:
-        self._stage = name
         text = f"[bold]{name}[/bold]" + (f" ({total} batches)" if total else "")
         if self.live:
             self._progress.update(self._task, description=text)
