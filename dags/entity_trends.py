@@ -1,10 +1,10 @@
 """
 ### entity_trends
 
-Runs whenever `related_articles` updates the warehouse Asset: refreshes the trend tables
-(`warehouse/sql/marts/*.sql`) so dashboards and analysts read fresh aggregates, then raises alerts
-(entities crossing the rising threshold, new related articles): logged, and posted to
-`alert_webhook_url` when the config sets one.
+Runs whenever `related_articles` publishes a checked cycle (the warehouse Asset): raises alerts
+(entities crossing the rising threshold, new related articles), logged, and posted to
+`alert_webhook_url` when the config sets one. The trend marts are refreshed by the load itself, for the
+days each batch touched.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-WAREHOUSE = Asset(name="newsmon_warehouse", uri="newsmon://warehouse/duckdb")
-LOAD_POOL = "newsmon_warehouse"
+from newsmon.assets import LOAD_POOL, WAREHOUSE
 
 
 @dag(
@@ -30,18 +29,12 @@ LOAD_POOL = "newsmon_warehouse"
 )
 def entity_trends():
     @task(pool=LOAD_POOL)
-    def refresh() -> dict:
-        from newsmon import tasks
-
-        return tasks.refresh_trends()
-
-    @task(pool=LOAD_POOL)
     def alerts() -> int:
         from newsmon import tasks
 
         return tasks.alerts()
 
-    refresh() >> alerts()
+    alerts()
 
 
 entity_trends()

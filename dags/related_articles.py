@@ -1,11 +1,15 @@
 """
 ### related_articles
 
-One ingestion cycle of newsmon, hourly: **discover** (seeds, their related links up to `max_depth`
-hops, and feeds) -> **fetch** (one mapped task per host, so one worker owns a host's politeness) ->
-**parse** (mapped: article extraction and entities) -> **relate** (dedupe by canonical URL, relevance of
-feed items, ledger) -> **load** (the single DuckDB writer, one-slot pool, updates the warehouse Asset) ->
-**check** (data checks; a failure fails the run).
+One ingestion cycle of newsmon, hourly. **discover** plans the cycle from the persistent frontier
+(seeds, feeds, never-fetched URLs within the `max_pages` / `max_pages_per_host` budget) ->
+**fetch** in three rounds, each one mapped task per host (one worker owns a host's politeness); between
+rounds **expand** takes the new links and feed items found, and the last round also the due revisits ->
+**collect** queues the links found last for the next cycle -> **parse** (mapped: article extraction and
+entities) -> **relate** (dedupe by canonical URL, relevance of feed items, ledger and frontier rows) ->
+**load** (the single DuckDB writer, one-slot pool; marts refreshed for the days the batch touched) ->
+**check** (data checks on the batch; a failure fails the run) -> **publish** (the readers' snapshot and
+the warehouse Asset event, only after the checks pass; staging removed).
 
 Configuration comes from the TOML file named by `NEWSMON_CONFIG`, read when a task runs.
 Tasks pass file paths, never article bodies.
@@ -16,10 +20,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-WAREHOUSE = Asset(name="newsmon_warehouse", uri="newsmon://warehouse/duckdb")
-LOAD_POOL = "newsmon_warehouse"
+from newsmon.assets import LOAD_POOL, WAREHOUSE
 
 default_args = {
     "owner": "newsmon",
@@ -53,6 +56,18 @@ def related_articles():
         return tasks.fetch(shard)
 
     @task
+    def expand(manifests: list[str], round_no: int, run_id: str | None = None) -> list[dict]:
+        from newsmon import tasks
+
+        return tasks.expand(manifests, round_no, run_id)
+
+    @task
+    def collect(round_1: list[str], round_2: list[str], round_3: list[str], run_id: str | None = None) -> list[str]:
+        from newsmon import tasks
+
+        return tasks.collect([round_1, round_2, round_3], run_id)
+
+    @task
     def parse(manifest: str) -> str:
         from newsmon import tasks
 
@@ -64,21 +79,31 @@ def related_articles():
 
         return tasks.relate(parsed, run_id)
 
+    @task(pool=LOAD_POOL)
+    def load(batch: str, run_id: str | None = None) -> dict:
+        from newsmon import tasks
+
+        return tasks.load(batch, run_id)
+
+    @task(pool=LOAD_POOL)
+    def check(batch: str) -> int:
+        from newsmon import tasks
+
+        return tasks.check(batch)
+
     @task(pool=LOAD_POOL, outlets=[WAREHOUSE])
-    def load(batch: str) -> dict:
+    def publish(run_id: str | None = None) -> str:
         from newsmon import tasks
 
-        return tasks.load(batch)
+        return tasks.publish(run_id)
 
-    @task
-    def check() -> int:
-        from newsmon import tasks
-
-        return tasks.check()
-
-    manifests = fetch.expand(shard=discover())
-    batch = relate(parse.expand(manifest=manifests))
-    load(batch) >> check()
+    round_1 = fetch.expand(shard=discover())
+    round_2 = fetch.override(task_id="fetch_round_2").expand(
+        shard=expand.override(task_id="expand_round_2")(round_1, 2))
+    round_3 = fetch.override(task_id="fetch_round_3").expand(
+        shard=expand.override(task_id="expand_round_3")(round_2, 3))
+    batch = relate(parse.expand(manifest=collect(round_1, round_2, round_3)))
+    load(batch) >> check(batch) >> publish()
 
 
 related_articles()

@@ -1,13 +1,22 @@
-"""Discovery and fetching stages: seeds and feeds to candidate URLs, candidates to raw bytes.
+"""Planning and fetching stages: the frontier to per-host shards, shards to raw bytes, pages to new links.
 
-Records passed between stages are JSON lines (one per URL) in data_dir/staging/<run_id>/; tasks pass
-only paths. A record: url, relation (seed, linked, feed), hops, via, and after fetching a `fetch` dict
-(state ok / not_modified / a ledger state, detail, status, final_url, content_type, raw_sha256, ...)."""
+A cycle fetches in FETCH_ROUNDS rounds. Round 1: seeds, feeds and never-fetched frontier URLs. Each
+later round: the links and feed items found in the round before (new URLs only); the last fetch round
+also takes the due revisits and the least recently checked pages while budget remains. Links found in
+the last round are queued for the next cycle. Every round is one shard per host, so one worker owns a
+host's politeness. Records are JSON lines (one per URL) in data_dir/staging/<run_id>/; tasks pass paths.
+
+A record: url, relation (seed, linked, feed), hops, via, is_feed, feed_published, `known` (what the
+frontier remembers: validators, raw hash, state, article_id, have_article, first_seen_at,
+last_changed_at) and, once fetched, `fetch` (state ok / not_modified / a ledger state, detail, status,
+final_url, content_type, raw_sha256, fetched_at, prior_state)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +26,14 @@ from extract.client import Fetcher
 from extract.decode import decode_html
 from extract.errors import FetchFailed
 from extract.feeds import feed_items
+from extract.frontier import Budget, order_revisits, order_unfetched
 from extract.links import article_links, feed_links, looks_like_article
 from extract.rawstore import RawStore
-from extract.state import UrlState
 
 Progress = Callable[[str], None]
+FETCH_ROUNDS = 3
+KNOWN_FIELDS = ("state", "detail", "final_url", "etag", "last_modified", "raw_sha256", "content_type", "article_id",
+                "have_article", "first_seen_at", "last_changed_at", "fetches")
 
 
 def _quiet(_: str) -> None:
@@ -33,30 +45,53 @@ def staging_dir(settings, run_id: str) -> Path:  # type: ignore[no-untyped-def]
     return Path(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
 
 
-def fetch_one(fetcher: Fetcher, store: RawStore, state: UrlState, url: str) -> dict:
-    """Fetch `url` conditionally and keep the bytes; returns the record's `fetch` dict."""
-    def validators(u: str) -> dict:
-        known = state.get(u)
-        return known if known.get("raw_sha256") and store.has(known["raw_sha256"]) else {}
+def read_records(path: str | Path) -> list[dict]:
+    """The records of a shard or manifest file."""
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
 
-    res = fetcher.get(url, validators)
+
+def write_records(path: Path, records: list[dict]) -> Path:
+    """Write records as JSON lines, atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, default=str) + "\n" for r in records)
+    os.replace(tmp, path)
+    return path
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else (value if isinstance(value, str) else None)
+
+
+def candidate(url: str, relation: str, hops: int | None, via: str | None, row: dict | None = None,
+              **extra: object) -> dict:
+    """A record to fetch; `row` is the URL's frontier row when the frontier knows it."""
+    known = {k: _iso(row[k]) if k.endswith("_at") else row[k] for k in KNOWN_FIELDS if k in row} if row else {}
+    return {"url": url, "relation": relation, "hops": hops, "via": via, "is_feed": False, "known": known,
+            **extra}
+
+
+def _from_row(row: dict) -> dict:
+    return candidate(row["url"], row["relation"] or "linked", row["hops"], row["discovered_from"], row,
+                     is_feed=bool(row["is_feed"]))
+
+
+def fetch_one(fetcher: Fetcher, store: RawStore, rec: dict) -> dict:
+    """Fetch a record's URL, conditionally when its last body is kept; returns the record's `fetch` dict."""
+    known = rec.get("known") or {}
+    usable = bool(known.get("raw_sha256")) and store.has(known["raw_sha256"])
+    last_hop = known.get("final_url") or rec["url"]  # a redirect's validators belong to where it ends
+    res = fetcher.get(rec["url"], lambda u: known if usable and u == last_hop else {})
     out = {"state": res.state, "detail": res.detail, "status": res.status, "final_url": res.final_url,
            "content_type": res.content_type, "fetched_at": res.fetched_at.isoformat(),
-           "prior_state": state.get(url).get("state"), "prior_detail": state.get(url).get("detail"),
-           "raw_sha256": None}
+           "etag": res.etag, "last_modified": res.last_modified,
+           "prior_state": known.get("state"), "prior_detail": known.get("detail"), "raw_sha256": None}
     if res.state == "ok":
         out["raw_sha256"] = store.put(res.body or b"")
     elif res.state == "not_modified":
-        known = state.get(res.final_url)
-        out["raw_sha256"] = known.get("raw_sha256")
-        out["content_type"] = known.get("content_type", "")
-        out["fetched_at"] = known.get("fetched_at", out["fetched_at"])
-    if res.state in ("ok", "not_modified"):
-        keep = {"etag": res.etag, "last_modified": res.last_modified, "raw_sha256": out["raw_sha256"],
-                "content_type": out["content_type"], "fetched_at": out["fetched_at"]}
-        state.update(url, final_url=res.final_url, **keep)
-        if host_of(res.final_url) == host_of(url):  # another host's state file belongs to its own shard
-            state.update(res.final_url, **keep)
+        out.update(raw_sha256=known["raw_sha256"], content_type=known.get("content_type") or "",
+                   etag=res.etag or known.get("etag"), last_modified=res.last_modified or known.get("last_modified"))
     return out
 
 
@@ -70,109 +105,156 @@ def page_html(store: RawStore, fetch: dict) -> str | None:
         return None
 
 
-class _Frontier:
-    """Candidate URLs in discovery order; the first relation found for a URL wins."""
+class _RunFiles:
+    """The run's planning state between rounds: budget, URLs already taken, revisits left, queued URLs."""
 
-    def __init__(self) -> None:
-        self.records: dict[str, dict] = {}
+    def __init__(self, settings, run_id: str):  # type: ignore[no-untyped-def]
+        self.settings, self.run_id = settings, run_id
+        self.dir = staging_dir(settings, run_id)
 
-    def add(self, url: str | None, relation: str, hops: int | None, via: str | None, **extra: object) -> bool:
-        if not url or url in self.records:
-            return False
-        self.records[url] = {"url": url, "relation": relation, "hops": hops, "via": via, **extra}
-        return True
+    def seen(self) -> set[str]:
+        urls: set[str] = set()
+        for name in ("known.txt", "seen.txt"):
+            path = self.dir / name
+            if path.exists():
+                urls.update(path.read_text(encoding="utf-8").split())
+        return urls
 
+    def add_seen(self, urls: list[str]) -> None:
+        with (self.dir / "seen.txt").open("a", encoding="utf-8") as fh:
+            fh.writelines(u + "\n" for u in urls)
 
-def discover(settings, run_id: str, progress: Progress = _quiet) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Walk seeds up to max_depth link hops and poll feeds; write one shard file per host.
+    def shards(self, round_no: int, records: list[dict]) -> list[dict]:
+        """Write one shard file per host; never an empty list (a placeholder keeps the DAG's mapping simple)."""
+        by_host: dict[str, list[dict]] = {}
+        for rec in records:
+            by_host.setdefault(host_of(rec["url"]), []).append(rec)
+        shards = []
+        for n, (host, recs) in enumerate(sorted(by_host.items())):
+            path = write_records(self.dir / "shards" / f"r{round_no}-{n:04d}.jsonl", recs)
+            shards.append({"run_id": self.run_id, "host": host, "path": str(path), "urls": len(recs)})
+        return shards or [{"run_id": self.run_id, "host": "", "path": None, "urls": 0}]
 
-    Pages whose links are needed (hops < max_depth) are fetched here, the rest by fetch_shard.
-    Returns shard descriptors {run_id, host, path, urls}."""
-    run_dir = staging_dir(settings, run_id)
-    fetcher = Fetcher(settings, run_dir=run_dir)
-    store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
-    frontier = _Frontier()
-    level = [u for s in settings.seeds if frontier.add(u := canonical_url(s), "seed", 0, None)]
-    feeds = [canonical_url(f) for f in settings.feeds]
-    try:
-        # Seeds are always fetched here (their feeds are needed); leaves are left to fetch_shard.
-        for depth in range(max(settings.max_depth, 1)):
-            next_level = []
-            for url in level:
-                rec = frontier.records[url]
-                progress(f"discover: {url}")
-                rec["fetch"] = fetch_one(fetcher, store, state, url)
-                html = page_html(store, rec["fetch"])
-                if html is None:
-                    continue
-                base = rec["fetch"]["final_url"]
-                if depth < settings.max_depth and (rec["relation"] == "seed" or looks_like_article(html)):
-                    next_level += [link.url for link in article_links(html, base)
-                                   if frontier.add(link.url, "linked", depth + 1, base)]
-                if rec["relation"] == "seed":
-                    feeds += [f for f in feed_links(html, base) if f not in feeds]
-            level = next_level
-        feed_records = [_poll_feed(fetcher, store, state, feed, frontier, progress) for feed in feeds if feed]
-    finally:
-        fetcher.close()
-        state.save()
-    return _write_shards(settings, run_id, list(frontier.records.values()), feed_records)
+    def queue(self, round_no: int, records: list[dict], why: str) -> None:
+        """URLs found but not fetched this run: ledgered `queued`, first in line next cycle."""
+        now = datetime.now(UTC).isoformat()
+        for rec in records:
+            rec["fetch"] = {"state": "queued", "detail": why, "fetched_at": rec.get("found_at") or now}
+        if records:
+            write_records(self.dir / "queued" / f"r{round_no}.jsonl", records)
 
 
-def _poll_feed(fetcher: Fetcher, store: RawStore, state: UrlState, feed: str, frontier: _Frontier,
-               progress: Progress) -> dict:
-    progress(f"feed: {feed}")
-    rec = {"url": feed, "relation": "feed", "hops": None, "via": None, "is_feed": True}
-    rec["fetch"] = fetch_one(fetcher, store, state, feed)
-    if rec["fetch"]["raw_sha256"]:
+def plan(settings, run_id: str, frontier, progress: Progress = _quiet) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Round 1 from the frontier: seeds, feeds, never-fetched URLs within the budget. Returns its shards."""
+    files = _RunFiles(settings, run_id)
+    files.dir.mkdir(parents=True, exist_ok=True)
+    budget = Budget(settings.max_pages, settings.max_pages_per_host)
+    by_url = {r["url"]: r for r in frontier.rows}
+    seeds = [canonical_url(s) for s in settings.seeds]
+    wanted = [candidate(u, "seed", 0, None, by_url.get(u)) for u in dict.fromkeys(s for s in seeds if s)]
+    feeds = dict.fromkeys([f for f in (canonical_url(f) for f in settings.feeds) if f] +
+                          [r["url"] for r in frontier.tier(1)])
+    wanted += [candidate(f, "feed", None, None, by_url.get(f), is_feed=True) for f in feeds if f not in seeds]
+    wanted += [_from_row(r) for r in order_unfetched(frontier.tier(2))]
+    chosen = [rec for rec in wanted if budget.take(rec["url"])]
+    taken = {rec["url"] for rec in chosen}
+    files.queue(1, [r for r in wanted if r["url"] not in taken and r["url"] not in frontier.known],
+                f"over the budget this run ({_budget_words(settings)}): first in line next cycle")
+    revisits = [_from_row(r) for r in order_revisits(frontier.tier(3), frontier.tier(4)) if r["url"] not in taken]
+    write_records(files.dir / "revisits.jsonl", revisits)
+    (files.dir / "known.txt").write_text("".join(u + "\n" for u in sorted(frontier.known)), encoding="utf-8")
+    files.add_seen([r["url"] for r in wanted])
+    budget.save(files.dir / "budget.json")
+    progress(f"plan: {len(chosen)} URLs in round 1, {len(revisits)} revisit candidates")
+    return files.shards(1, chosen)
+
+
+def _budget_words(settings) -> str:  # type: ignore[no-untyped-def]
+    return f"max_pages {settings.max_pages}, max_pages_per_host {settings.max_pages_per_host}"
+
+
+def _found(settings, store: RawStore, rec: dict) -> list[dict]:  # type: ignore[no-untyped-def]
+    """New candidates in one freshly fetched record: a feed's items, a page's article links and feeds."""
+    fetch = rec["fetch"]
+    if fetch["state"] != "ok":  # a 304 has nothing new: its links were taken when it last changed
+        return []
+    at = {"found_at": fetch["fetched_at"]}
+    if rec.get("is_feed"):
         try:
-            items = feed_items(store.get(rec["fetch"]["raw_sha256"]), feed)
-        except ValueError as exc:
-            rec["fetch"].update(state="failed", detail=str(exc)[:300])
-            return rec
-        new = sum(frontier.add(item.url, "feed", None, feed, feed_published=item.published_at.isoformat()
-                               if item.published_at else None) for item in items)
-        rec["fetch"]["detail"] = f"feed with {len(items)} items, {new} new candidates"
-    return rec
+            items = feed_items(store.get(fetch["raw_sha256"]), rec["url"])
+        except (ValueError, OSError, EOFError) as exc:
+            fetch.update(state="failed", detail=f"not a usable feed: {exc}"[:300])
+            return []
+        fetch["detail"] = f"feed with {len(items)} items"
+        return [candidate(i.url, "feed", None, rec["url"], feed_published=_iso(i.published_at), **at)
+                for i in items]
+    html = page_html(store, fetch)
+    if html is None:
+        return []
+    hops, base, out = rec.get("hops") or 0, fetch["final_url"], []
+    follows = rec["relation"] == "seed" or (rec["relation"] == "linked" and looks_like_article(html))
+    if follows and hops < settings.max_depth:
+        out += [candidate(link.url, "linked", hops + 1, base, **at) for link in article_links(html, base)]
+    if rec["relation"] == "seed":
+        out += [candidate(f, "feed", None, None, is_feed=True, **at) for f in feed_links(html, base)]
+    return out
 
 
-def _write_shards(settings, run_id: str, records: list[dict], feed_records: list[dict]) -> list[dict]:  # type: ignore[no-untyped-def]
-    for i, rec in enumerate(records):
-        if i >= settings.max_pages and "fetch" not in rec:
-            rec["fetch"] = {"state": "skipped", "detail": f"over max_pages ({settings.max_pages}) this run",
-                            "fetched_at": datetime.now(UTC).isoformat()}
-    by_host: dict[str, list[dict]] = {}
-    for rec in records + feed_records:
-        by_host.setdefault(host_of(rec["url"]), []).append(rec)
-    folder = staging_dir(settings, run_id) / "shards"
-    folder.mkdir(parents=True, exist_ok=True)
-    shards = []
-    for n, (host, recs) in enumerate(sorted(by_host.items())):
-        path = folder / f"{n:04d}.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
-        shards.append({"run_id": run_id, "host": host, "path": str(path), "urls": len(recs)})
-    return shards
+def _new_candidates(settings, files: _RunFiles, manifests: list[str | None]) -> list[dict]:  # type: ignore[no-untyped-def]
+    store, seen, out = RawStore(settings.data_dir), files.seen(), []
+    for path in filter(None, manifests):
+        records = read_records(path)
+        for rec in records:
+            for cand in _found(settings, store, rec):
+                if cand["url"] not in seen:
+                    seen.add(cand["url"])
+                    out.append(cand)
+        write_records(Path(path), records)  # feed details and unusable feeds recorded
+    # feeds before pages (their items come next round), then discovery order
+    return sorted(out, key=lambda c: not c["is_feed"])
 
 
-def read_records(path: str | Path) -> list[dict]:
-    """The records of a shard or manifest file."""
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
+def expand(settings, run_id: str, manifests: list[str | None], round_no: int,  # type: ignore[no-untyped-def]
+           progress: Progress = _quiet) -> list[dict]:
+    """Round `round_no` (2..FETCH_ROUNDS): the new URLs found in the previous round's pages within the
+    budget; the last round adds due revisits and the least recently checked. Returns its shards."""
+    files = _RunFiles(settings, run_id)
+    budget = Budget.load(files.dir / "budget.json")
+    found = _new_candidates(settings, files, manifests)
+    chosen = [c for c in found if budget.take(c["url"])]
+    taken = {c["url"] for c in chosen}
+    files.queue(round_no, [c for c in found if c["url"] not in taken],
+                f"over the budget this run ({_budget_words(settings)}): first in line next cycle")
+    if round_no == FETCH_ROUNDS:
+        chosen += [r for r in read_records(files.dir / "revisits.jsonl")
+                   if r["url"] not in taken and budget.take(r["url"])]
+    files.add_seen([c["url"] for c in found])
+    budget.save(files.dir / "budget.json")
+    progress(f"round {round_no}: {len(chosen)} URLs, {len(found) - len(taken)} queued")
+    return files.shards(round_no, chosen)
 
 
-def fetch_shard(settings, shard: dict, progress: Progress = _quiet) -> str:  # type: ignore[no-untyped-def]
-    """Fetch every not-yet-fetched URL of one host's shard, politely; return the manifest path."""
+def collect(settings, run_id: str, rounds: list[list[str | None]]) -> list[str]:  # type: ignore[no-untyped-def]
+    """After the last fetch round: queue the links found in its pages; return every file to parse."""
+    files = _RunFiles(settings, run_id)
+    found = _new_candidates(settings, files, rounds[-1] if rounds else [])
+    files.queue(FETCH_ROUNDS + 1, found, "found in the cycle's last round: fetched next cycle")
+    files.add_seen([c["url"] for c in found])
+    queued = sorted(str(p) for p in (files.dir / "queued").glob("*.jsonl")) if (files.dir / "queued").exists() else []
+    return [m for r in rounds for m in r if m] + queued
+
+
+def fetch_shard(settings, shard: dict, progress: Progress = _quiet) -> str | None:  # type: ignore[no-untyped-def]
+    """Fetch every URL of one host's shard, politely; return the manifest path (None for a placeholder)."""
+    if not shard.get("path"):
+        return None
     fetcher = Fetcher(settings, run_dir=staging_dir(settings, shard["run_id"]))
-    store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
+    store = RawStore(settings.data_dir)
     records = read_records(shard["path"])
     try:
         for rec in records:
-            if "fetch" not in rec:
-                progress(f"fetch: {rec['url']}")
-                rec["fetch"] = fetch_one(fetcher, store, state, rec["url"])
+            progress(f"fetch: {rec['url']}")
+            rec["fetch"] = fetch_one(fetcher, store, rec)
     finally:
         fetcher.close()
-        state.save()
-    out = Path(shard["path"]).parent.parent / "fetched" / Path(shard["path"]).name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return str(out)
+    return str(write_records(Path(shard["path"]).parent.parent / "fetched" / Path(shard["path"]).name, records))

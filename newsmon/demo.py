@@ -9,10 +9,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from newsmon.assets import LOAD_POOL as POOL
 from sample_site import SampleSite
 
 PROJECT = Path(__file__).resolve().parents[1]
-POOL = "newsmon_warehouse"
 
 
 def airflow_env(config: Path) -> dict[str, str]:

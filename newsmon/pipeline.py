@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,43 +16,79 @@ Progress = Callable[[str], None]
 
 @dataclass
 class CycleReport:
-    """What one cycle did: ledger states counted, rows loaded, checks run."""
+    """What one cycle did: ledger states counted, rows loaded, checks run, requests per round."""
 
     run_id: str
     states: Counter = field(default_factory=Counter)
     loaded: dict[str, int] = field(default_factory=dict)
     checks: int = 0
+    rounds: list[int] = field(default_factory=list)
 
 
 def new_run_id() -> str:
     return "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+def fetch_parallel(settings: Settings, shards: list[dict], progress: Progress) -> list[str]:
+    """Fetch each host's shard in its own thread (at most `fetch_workers`); each host keeps its own delay."""
+    from extract.crawl import fetch_shard
+
+    with ThreadPoolExecutor(max_workers=max(1, min(settings.fetch_workers, len(shards)))) as pool:
+        return [m or "" for m in pool.map(lambda shard: fetch_shard(settings, shard, progress), shards)]
+
+
+def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[str, int], None]) -> list[str]:
+    """Plan from the frontier, fetch in rounds (per host, in parallel); return the files to parse."""
+    from extract.canonical import canonical_url
+    from extract.crawl import FETCH_ROUNDS, collect, expand, plan
+    from warehouse.frontier import read_frontier
+
+    seeds = [u for u in (canonical_url(s) for s in settings.seeds) if u]
+    frontier = read_frontier(settings.db, seeds, datetime.now(UTC).replace(tzinfo=None), settings.max_pages)
+    stage("plan", 0)
+    shards = plan(settings, run_id, frontier, progress)
+    rounds: list[list[str]] = []
+    for n in range(1, FETCH_ROUNDS + 1):
+        if n > 1:
+            shards = expand(settings, run_id, rounds[-1], n, progress)
+        stage(f"fetch round {n}", sum(1 for s in shards if s["path"]))
+        rounds.append(fetch_parallel(settings, shards, progress))
+    return collect(settings, run_id, rounds)
+
+
 def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress | None = None,
               on_stage: Callable[[str, int], None] | None = None) -> CycleReport:
-    """discover -> fetch (per host) -> parse (per host) -> relate -> load -> checks."""
-    from extract.crawl import discover, fetch_shard
+    """plan -> fetch rounds (per host) -> parse -> relate -> load -> checks -> publish; then clean up."""
+    from extract.retention import collect_raw, finish_run
     from transform.stage import parse_manifest, relate
     from warehouse.batch import read_table
     from warehouse.checks import run_checks
+    from warehouse.db import publish
+    from warehouse.frontier import referenced_raw
     from warehouse.load import load_batch
 
     say = progress or (lambda _m: None)
     stage = on_stage or (lambda _name, _total: None)
     report = CycleReport(run_id or new_run_id())
-    stage("discover", 0)
-    shards = discover(settings, report.run_id, say)
-    stage("fetch", len(shards))
-    manifests = [fetch_shard(settings, shard, say) for shard in shards]
-    stage("parse", len(manifests))
-    parsed = []
-    for manifest in manifests:
-        say(f"parse: {manifest}")
-        parsed.append(parse_manifest(settings, manifest))
-    stage("load", 1)
-    batch = relate(settings, report.run_id, parsed)
-    report.states = Counter(row["state"] for row in read_table(Path(batch), "urls"))
-    report.loaded = load_batch(settings.db, batch)
-    stage("checks", 1)
-    report.checks = len(run_checks(settings.db))
+    ok = False
+    try:
+        manifests = crawl(settings, report.run_id, say, stage)
+        stage("parse", len(manifests))
+        parsed = []
+        for manifest in manifests:
+            say(f"parse: {manifest}")
+            parsed.append(parse_manifest(settings, manifest))
+        stage("relate", 1)
+        batch = relate(settings, report.run_id, parsed)
+        report.states = Counter(row["state"] for row in read_table(Path(batch), "urls"))
+        stage("load", 1)
+        report.loaded = load_batch(settings.db, batch, report.run_id)
+        stage("checks", 1)
+        report.checks = len(run_checks(settings.db, batch))
+        stage("publish", 1)
+        publish(settings.db)
+        ok = True
+    finally:
+        finish_run(settings, report.run_id, ok)
+    collect_raw(settings, lambda hashes: referenced_raw(settings.db, hashes))
     return report

@@ -32,15 +32,37 @@ def _run(fn: Callable[[Settings], T]) -> T:
 
 
 def discover(run_id: str) -> list[dict]:
-    from extract.crawl import discover as discover_urls
+    """Plan the cycle from the frontier: round 1's shards (seeds, feeds, never-fetched URLs)."""
+    from datetime import UTC, datetime
 
-    return _run(lambda s: discover_urls(s, run_id))
+    from extract.canonical import canonical_url
+    from extract.crawl import plan
+    from warehouse.frontier import read_frontier
+
+    def body(s: Settings) -> list[dict]:
+        seeds = [u for u in (canonical_url(x) for x in s.seeds) if u]
+        frontier = read_frontier(s.db, seeds, datetime.now(UTC).replace(tzinfo=None), s.max_pages)
+        return plan(s, run_id, frontier)
+
+    return _run(body)
 
 
 def fetch(shard: dict) -> str:
     from extract.crawl import fetch_shard
 
-    return _run(lambda s: fetch_shard(s, shard))
+    return _run(lambda s: fetch_shard(s, shard) or "")
+
+
+def expand(manifests: list[str], round_no: int, run_id: str) -> list[dict]:
+    from extract.crawl import expand as expand_round
+
+    return _run(lambda s: expand_round(s, run_id, list(manifests), round_no))
+
+
+def collect(rounds: list[list[str]], run_id: str) -> list[str]:
+    from extract.crawl import collect as collect_rounds
+
+    return _run(lambda s: collect_rounds(s, run_id, [list(r) for r in rounds]))
 
 
 def parse(manifest: str) -> str:
@@ -55,22 +77,31 @@ def relate(parsed: list[str], run_id: str) -> str:
     return _run(lambda s: relate_batch(s, run_id, list(parsed)))
 
 
-def load(batch: str) -> dict[str, int]:
+def load(batch: str, run_id: str) -> dict[str, int]:
     from warehouse.load import load_batch
 
-    return _run(lambda s: load_batch(s.db, batch))
+    return _run(lambda s: load_batch(s.db, batch, run_id))
 
 
-def check() -> int:
+def check(batch: str) -> int:
     from warehouse.checks import run_checks
 
-    return _run(lambda s: len(run_checks(s.db)))
+    return _run(lambda s: len(run_checks(s.db, batch)))
 
 
-def refresh_trends() -> dict[str, int]:
-    from warehouse.trends import refresh_marts
+def publish(run_id: str) -> str:
+    """Publish the checked cycle to readers, remove its staging files, collect expired raw bodies."""
+    from extract.retention import collect_raw, finish_run
+    from warehouse.db import publish as publish_snapshot
+    from warehouse.frontier import referenced_raw
 
-    return _run(lambda s: refresh_marts(s.db))
+    def body(s: Settings) -> str:
+        path = publish_snapshot(s.db)
+        finish_run(s, run_id, ok=True)
+        collect_raw(s, lambda hashes: referenced_raw(s.db, hashes))
+        return str(path)
+
+    return _run(body)
 
 
 def alerts() -> int:

@@ -88,12 +88,13 @@ class _Server(ThreadingHTTPServer):
 class SampleSite:
     """Serve the sample site on host:port in a background thread; use as a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, edition: int = 0):
         self.httpd = _Server((host, port), _Handler)
         self.httpd.site = self
         self.host, self.port = self.httpd.server_address[:2]
         self.base_url = f"http://{self.host}:{self.port}"
-        self.pages = build_site(self.base_url)
+        self.edition = edition
+        self.pages = build_site(self.base_url, edition)
         self.hits: list[Hit] = []
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -111,6 +112,12 @@ class SampleSite:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def advance(self) -> int:
+        """Publish the next edition of the living site (new articles, an update, a removal); return it."""
+        self.edition += 1
+        self.pages = build_site(self.base_url, self.edition)
+        return self.edition
 
     def start(self) -> SampleSite:
         self._thread.start()

@@ -162,9 +162,9 @@ def _index(title: str, arts: list[dict]) -> str:
 {CHROME_BOTTOM.format(site=SITE_NAME)}</body></html>"""
 
 
-def _feed(base: str, by_slug: dict[str, dict]) -> str:
+def _feed(base: str, by_slug: dict[str, dict], slugs: list[str]) -> str:
     items = []
-    for slug in FEED_SLUGS:
+    for slug in slugs:
         art = by_slug[slug]
         link = f"{base}/news/{slug}?utm_source=rss&amp;utm_medium=feed"
         date = format_datetime(datetime.fromisoformat(art["published"]))
@@ -194,11 +194,15 @@ def _bad_pages(base: str) -> dict[str, Page]:
     }
 
 
-def build_site(base_url: str) -> dict[str, Page]:
-    """Every path of the site rendered for the given base URL (e.g. http://127.0.0.1:8765)."""
+def build_site(base_url: str, edition: int = 0) -> dict[str, Page]:
+    """Every path of the site rendered for the given base URL (e.g. http://127.0.0.1:8765); edition > 0
+    is the living site after that many editions (sample_site.living)."""
+    from sample_site.living import FEED_SIZE, apply_edition
+
     base = base_url.rstrip("/")
-    arts = load_articles()
+    arts, newest, removed = apply_edition(load_articles(), edition)
     by_slug = {a["slug"]: a for a in arts}
+    feed_slugs = (newest + FEED_SLUGS)[:FEED_SIZE] if edition else FEED_SLUGS
     pages: dict[str, Page] = {}
     for art in arts:
         stamp = datetime.fromisoformat(art.get("modified", art["published"]))
@@ -220,8 +224,10 @@ def build_site(base_url: str) -> dict[str, Page]:
     for path in ("/login", "/subscribe", "/about", "/privacy", "/terms", "/newsletter"):
         pages[path] = Page(_index(path.strip("/").title(), []).encode())
     pages["/robots.txt"] = Page(ROBOTS.encode(), "text/plain; charset=utf-8")
-    pages["/feed.xml"] = Page(_feed(base, by_slug).encode(), "application/rss+xml; charset=utf-8")
+    pages["/feed.xml"] = Page(_feed(base, by_slug, feed_slugs).encode(), "application/rss+xml; charset=utf-8")
     pages.update(_bad_pages(base))
+    for slug in removed:
+        pages[f"/news/{slug}"] = pages[f"/amp/news/{slug}"] = Page(b"<h1>Gone</h1>", status=410)
     return pages
 
 

@@ -51,7 +51,7 @@ def test_executor_dag_folder_and_config_match_the_code():
 
 def test_init_creates_the_load_pool_the_dag_uses():
     init = " ".join(compose()["services"]["airflow-init"]["command"])
-    dag_source = (PROJECT / "dags" / "related_articles.py").read_text(encoding="utf-8")
+    dag_source = (PROJECT / "newsmon" / "assets.py").read_text(encoding="utf-8")
     pool = re.search(r'LOAD_POOL = "([^"]+)"', dag_source)[1]
     assert f"airflow pools set {pool} 1" in init
     assert "airflow db migrate" in init

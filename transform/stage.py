@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extract.crawl import page_html, read_records, staging_dir
+from extract.frontier import REVISITED, next_due
 from extract.rawstore import RawStore
-from extract.state import UrlState
 from transform.aliases import normalise, titled_form
 from transform.article import Article, NotArticle, extract_article
 from transform.entities import analyse, entity_id
@@ -29,8 +29,11 @@ def article_id(canonical: str) -> str:
     return hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
+ARTICLE_STATES = {"stored", "unchanged", "gone"}
+
+
 def _ledger_state(rec: dict) -> tuple[str, str]:
-    fetch = rec["fetch"]
+    fetch, known = rec["fetch"], rec.get("known") or {}
     ok = fetch["state"] in ("ok", "not_modified")
     if rec.get("is_feed"):
         return ("feed", fetch["detail"]) if ok else (fetch["state"], fetch["detail"])
@@ -39,7 +42,20 @@ def _ledger_state(rec: dict) -> tuple[str, str]:
         if prior in (None, "stored", "unchanged"):
             return "unchanged", "304 Not Modified: stored article kept"
         return prior, fetch.get("prior_detail") or f"304 Not Modified: still {prior}"
+    if fetch.get("status") in (404, 410) and known.get("state") in ARTICLE_STATES and known.get("article_id"):
+        return "gone", f"{fetch['detail']}: the stored article is kept and marked removed"
     return fetch["state"], fetch.get("detail", "")
+
+
+def _needs_parse(rec: dict) -> bool:
+    """A fresh body, or a 304 for a stored page whose article is not in the warehouse (re-read the kept body)."""
+    fetch, known = rec["fetch"], rec.get("known") or {}
+    if rec.get("is_feed"):
+        return False
+    if fetch["state"] == "ok":
+        return True
+    return (fetch["state"] == "not_modified" and known.get("state") in ("stored", "unchanged")
+            and not known.get("have_article"))
 
 
 def _parse_one(rec: dict, store: RawStore) -> Article | NotArticle:
@@ -54,7 +70,7 @@ def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict
     """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record."""
     parsed: list[tuple[dict, Article]] = []
     for rec in records:
-        if rec["fetch"]["state"] != "ok" or rec.get("is_feed"):
+        if not _needs_parse(rec):
             rec["outcome"] = _ledger_state(rec)
             continue
         try:
@@ -111,9 +127,9 @@ def _seed_texts(records: list[dict], store: RawStore, model: str) -> list[tuple[
 
 
 def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: ignore[no-untyped-def]
-    """Dedupe, score feed items, assign every URL its ledger state; write the batch, return its folder."""
+    """Dedupe, score feed items, assign every URL its ledger state and frontier fields; write the batch."""
     records = _merge_redirects([r for p in parsed_paths for r in read_records(p)])
-    store, state = RawStore(settings.data_dir), UrlState(settings.data_dir)
+    store = RawStore(settings.data_dir)
     winners = _pick_winners(records)
     profile = seed_profile(_seed_texts(records, store, settings.spacy_model))
     batch = _Batch()
@@ -129,11 +145,9 @@ def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: igno
             else:
                 rec["outcome"] = ("stored", "")
                 batch.add_article(rec, _final_article(rec, art, score if rec["relation"] == "feed" else None))
-        known = state.get(rec["url"]).get("article_id") if rec["fetch"]["state"] == "not_modified" else None
-        row = _ledger_row(rec, run_id, art["article_id"] if art else known)
-        batch.tables["urls"].append(row)
-        state.update(rec["url"], state=row["state"], detail=row["detail"], article_id=row["article_id"])
-    state.save()
+        revalidated = rec["fetch"]["state"] == "not_modified" or rec["outcome"][0] in ARTICLE_STATES
+        art_id = art["article_id"] if art else (rec.get("known") or {}).get("article_id") if revalidated else None
+        batch.tables["urls"].append(_ledger_row(settings, rec, run_id, art_id))
     folder = staging_dir(settings, run_id) / "batch"
     for name, rows in batch.tables.items():
         write_table(folder, name, rows)
@@ -180,15 +194,16 @@ class _Batch:
 
 
 def _merge_redirects(records: list[dict]) -> list[dict]:
-    """A URL that redirects to another URL of this run is a duplicate of it; if the redirect was
-    fetched first (so the target only got a 304), its parsed article moves to the target's record."""
+    """A URL that redirects to another URL of this run is a duplicate of it; if the target's own fetch
+    gave no article (it failed, or was not parsed), the redirect's parsed article moves to the target."""
     by_url = {r["url"]: r for r in records}
     for rec in records:
         final = rec["fetch"].get("final_url")
         target = by_url.get(final) if final and final != rec["url"] else None
         if target is None or rec.get("is_feed"):
             continue
-        if "article" in rec and "article" not in target:
+        target_kept = target["fetch"]["state"] == "not_modified"  # its stored article stands (or was re-read)
+        if "article" in rec and "article" not in target and not target_kept:
             target["article"], target["mentions"] = rec.pop("article"), rec.pop("mentions")
             target["fetch"] = {**target["fetch"], "state": "ok"}
         rec.pop("article", None)
@@ -217,11 +232,24 @@ def _final_article(rec: dict, art: dict, score: float | None) -> dict:
             "related_via": rec.get("via")}
 
 
-def _ledger_row(rec: dict, run_id: str, aid: str | None) -> dict:
+def _ledger_row(settings, rec: dict, run_id: str, aid: str | None) -> dict:  # type: ignore[no-untyped-def]
+    """The URL's ledger and frontier row: its state, validators, last change and next due time."""
     state, detail = rec["outcome"]
-    fetch = rec["fetch"]
-    checked = _ts(fetch.get("fetched_at")) or datetime.now(UTC).replace(tzinfo=None)
-    return {"url": rec["url"], "state": state, "detail": detail or None, "http_status": fetch.get("status"),
-            "final_url": fetch.get("final_url"), "article_id": aid, "relation": rec["relation"],
-            "hops": rec.get("hops"), "discovered_from": rec.get("via"), "first_seen_at": checked,
-            "last_checked_at": checked, "run_id": run_id}
+    fetch, known = rec["fetch"], rec.get("known") or {}
+    stamp = _ts(fetch.get("fetched_at")) or datetime.now(UTC).replace(tzinfo=None)
+    row = {"url": rec["url"], "state": state, "detail": detail or None, "http_status": fetch.get("status"),
+           "final_url": fetch.get("final_url"), "article_id": aid, "relation": rec["relation"],
+           "hops": rec.get("hops"), "discovered_from": rec.get("via"), "run_id": run_id,
+           "first_seen_at": _ts(known.get("first_seen_at")) or stamp, "is_feed": bool(rec.get("is_feed"))}
+    if state == "queued":
+        return {**row, "last_checked_at": None, "fetches": 0}
+    got = fetch["state"] in ("ok", "not_modified")
+    raw = fetch.get("raw_sha256") if got else known.get("raw_sha256")
+    changed = stamp if fetch["state"] == "ok" and raw != known.get("raw_sha256") else _ts(known.get("last_changed_at"))
+    due = next_due(row["first_seen_at"], stamp, settings.revisit_after_s, settings.revisit_days) \
+        if state in REVISITED else None
+    return {**row, "last_checked_at": stamp, "raw_sha256": raw, "last_changed_at": changed, "next_due_at": due,
+            "etag": fetch.get("etag") if got else known.get("etag"),
+            "last_modified": fetch.get("last_modified") if got else known.get("last_modified"),
+            "content_type": fetch.get("content_type") if got else known.get("content_type"),
+            "fetches": 0 if fetch.get("status") is None and state in ("robots_disallowed", "blocked") else 1}

@@ -30,7 +30,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("url", pa.string()), ("state", pa.string()), ("detail", pa.string()), ("http_status", pa.int32()),
         ("final_url", pa.string()), ("article_id", pa.string()), ("relation", pa.string()),
         ("hops", pa.int32()), ("discovered_from", pa.string()), ("first_seen_at", TS),
-        ("last_checked_at", TS), ("run_id", pa.string()),
+        ("last_checked_at", TS), ("run_id", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
+        ("raw_sha256", pa.string()), ("content_type", pa.string()), ("last_changed_at", TS),
+        ("next_due_at", TS), ("fetches", pa.int32()), ("is_feed", pa.bool_()),
     ]),
 }
 

@@ -1,13 +1,14 @@
-"""Data checks next to the data (unique keys, not-null columns, accepted labels), run after each load."""
+"""Data checks next to the data (not-null columns, accepted labels and states, referential integrity),
+run after each load on the batch's rows plus invariants that stay cheap at any size."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from warehouse.db import connect
+from warehouse.sqlfile import named_statements
 
 CHECKS_SQL = resources.files("warehouse") / "sql" / "checks.sql"
 
@@ -25,15 +26,28 @@ class CheckResult:
 
 def load_checks() -> list[tuple[str, str]]:
     """(name, sql) pairs from checks.sql, where each query follows a `-- name: X` line."""
-    text = CHECKS_SQL.read_text(encoding="utf-8")
-    parts = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
-    return [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]
+    return named_statements(CHECKS_SQL)
 
 
-def run_checks(db_path: str | Path) -> list[CheckResult]:
-    """Run every check; raise DataCheckFailed naming the failing ones, else return the results."""
+def _scope(con, batch_dir: str | Path | None) -> None:  # type: ignore[no-untyped-def]
+    """The rows the row-level checks look at: the batch's articles and URLs, or all of them."""
+    if batch_dir is None:
+        con.execute("create temp table check_articles as select article_id from articles")
+        con.execute("create temp table check_urls as select url from urls")
+        return
+    from warehouse.load import batch_files
+
+    files = batch_files(batch_dir)
+    con.execute("create temp table check_articles as select article_id from read_parquet(?)", [files["articles"]])
+    con.execute("create temp table check_urls as select url from read_parquet(?)", [files["urls"]])
+
+
+def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list[CheckResult]:
+    """Run every check (on the batch's rows when `batch_dir` is given, else on every row); raise
+    DataCheckFailed naming the failing ones, else return the results."""
     con = connect(db_path, read_only=True)  # the writer's file itself, not the published snapshot
     try:
+        _scope(con, batch_dir)
         results = []
         for name, sql in load_checks():
             rows = con.execute(sql).fetchall()

@@ -102,14 +102,17 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path) -> Path:
 
 @contextmanager
 def writer(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The single writer's connection; on a clean exit the change is published to readers."""
+    """The single writer's connection, closed on exit. Readers see the change once it is published."""
     con = connect(path)
     try:
         yield con
-    except BaseException:
+    finally:
         con.close()
-        raise
-    publish_snapshot(con, path)
+
+
+def publish(path: str | Path) -> Path:
+    """Publish the warehouse's committed state to readers (one snapshot per cycle, after its checks)."""
+    return publish_snapshot(connect(path), path)
 
 
 @contextmanager
@@ -121,7 +124,7 @@ def read_connection(path: str | Path, wait_s: float = 30.0) -> Iterator[duckdb.D
     if not snap.exists():
         if not path.exists():
             raise FileNotFoundError(f"no warehouse at {path}: run `newsmon run` first")
-        publish_snapshot(connect(path, wait_s=wait_s), path)  # a warehouse from before snapshots existed
+        raise FileNotFoundError(f"nothing published from {path} yet: no cycle has passed its data checks")
     con = _retrying(lambda: duckdb.connect(str(snap), read_only=True), wait_s)
     try:
         yield con

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -9,45 +10,41 @@ import pyarrow.parquet as pq
 
 from warehouse.batch import SCHEMAS, write_table
 from warehouse.db import writer
-from warehouse.trends import rebuild_marts
+from warehouse.sqlfile import run_named
 
-URL_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in SCHEMAS["urls"].names if c not in ("url", "first_seen_at"))
-ENTITY_UPDATE = ("country_code = coalesce(excluded.country_code, entities.country_code), "
-                 "geonames_id = coalesce(excluded.geonames_id, entities.geonames_id)")
-STATEMENTS = [
-    ("articles", "insert or replace into articles by name select * from read_parquet(?)"),
-    ("entities", f"insert into entities by name select * from read_parquet(?) on conflict (entity_id) "
-                 f"do update set {ENTITY_UPDATE}"),
-    ("entity_aliases", "insert into entity_aliases by name select * from read_parquet(?) on conflict do nothing"),
-    ("articles", "delete from mentions where article_id in (select article_id from read_parquet(?))"),
-    ("mentions", "insert into mentions by name select * from read_parquet(?)"),
-    ("articles", "delete from article_entities where article_id in (select article_id from read_parquet(?))"),
-    ("article_entities", "insert into article_entities by name select * from read_parquet(?)"),
-    ("urls", f"insert into urls by name select * from read_parquet(?) on conflict (url) do update set {URL_UPDATE}"),
-]
-MERGE_SQL = resources.files("warehouse") / "sql" / "merge_aliases.sql"
+SQL = resources.files("warehouse") / "sql"
+LOAD_SQL = SQL / "load.sql"
+MERGE_SQL = SQL / "merge_aliases.sql"
+REFRESH_SQL = SQL / "refresh_days.sql"
 
 
-def load_batch(db_path: str | Path, batch_dir: str | Path) -> dict[str, int]:
-    """Upsert the batch by key (articles, entities, aliases, urls), replace its articles' mentions and
-    salience rows, fold short-form people into their full names across articles and rebuild the trend
-    marts, all in one transaction.
-
-    Idempotent: loading the same batch twice leaves the same rows. The new state is published to
-    readers (the snapshot) before this returns. Returns row counts in the batch."""
+def batch_files(batch_dir: str | Path) -> dict[str, str]:
+    """The batch's Parquet file per table (an absent table file is written as an empty table)."""
     batch = Path(batch_dir)
-    for name in SCHEMAS:  # an absent table file is an empty table
+    for name in SCHEMAS:
         if not (batch / f"{name}.parquet").exists():
             write_table(batch, name, [])
-    src = {name: str(batch / f"{name}.parquet") for name in SCHEMAS}
+    return {name: str(batch / f"{name}.parquet") for name in SCHEMAS}
+
+
+def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual") -> dict[str, int]:
+    """Upsert the batch by key (articles, entities, aliases, the URL frontier), replace its articles'
+    mentions and salience rows, mark removed articles, fold short-form people into their full names,
+    and refresh the trend marts for the days the batch touched, all in one transaction.
+
+    Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
+    published (warehouse.db.publish), after the data checks. Returns row counts in the batch."""
+    src = batch_files(batch_dir)
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
     with writer(db_path) as con:
         try:
             con.execute("begin transaction")
-            for table, sql in STATEMENTS:
-                con.execute(sql, [src[table]])
+            run_named(con, LOAD_SQL, src)
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
-            rebuild_marts(con)
+            run_named(con, REFRESH_SQL, {})
+            days = con.execute("select count(distinct day) from touched_days").fetchone()[0]
+            con.execute("insert into load_log values (?, ?, ?, ?, ?)",
+                        [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
             con.execute("commit")
         except Exception:
             con.execute("rollback")

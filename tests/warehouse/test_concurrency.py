@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from tests.warehouse.concurrency_worker import batch
-from warehouse.db import read_connection
+from warehouse.db import publish, read_connection
 from warehouse.load import load_batch
 
 LOADS = 12
@@ -25,6 +25,7 @@ def worker(*args):
 def test_reads_and_loads_run_concurrently(tmp_path):
     db, stop = tmp_path / "w.duckdb", tmp_path / "stop"
     load_batch(db, batch(tmp_path / "b-first", 0))  # the warehouse exists before readers start
+    publish(db)
     readers = [worker("reader", db, stop, tmp_path / f"reads{i}.json") for i in range(2)]
     time.sleep(0.5)
     writer = worker("writer", db, tmp_path, LOADS, tmp_path / "loads.json")

@@ -5,7 +5,7 @@ import pytest
 
 from warehouse.batch import write_table
 from warehouse.checks import DataCheckFailed, load_checks, run_checks
-from warehouse.db import connect, migrations
+from warehouse.db import connect, migrations, publish
 from warehouse.load import load_batch
 from warehouse.trends import daily_mentions, refresh_marts
 
@@ -171,6 +171,10 @@ def test_checks_catch_bad_rows(tmp_path):
 def test_trends_filters_and_marts(tmp_path):
     db = tmp_path / "w.duckdb"
     load_batch(db, sample_batch(tmp_path))
+    with pytest.raises(FileNotFoundError, match="no cycle has passed its data checks"):
+        daily_mentions(db)  # loaded but not yet published: readers see nothing unchecked
+    publish(db)
+    totals_by_load = table_rows(db, "entity_totals")
     cols, rows = daily_mentions(db)
     assert cols == ["day", "name", "type", "mentions", "articles", "salience"]
     assert [(str(r[0]), r[1], r[3]) for r in rows] == [
@@ -180,6 +184,7 @@ def test_trends_filters_and_marts(tmp_path):
     _, last_day = daily_mentions(db, days=1)
     assert {str(r[0]) for r in last_day} == {"2022-06-15"}
     assert refresh_marts(db) == {"entity_daily_mart": 3, "entity_totals": 2}
+    assert sorted(table_rows(db, "entity_totals")) == sorted(totals_by_load)  # the load's refresh = a rebuild
     totals = {r[1]: (r[3], r[4]) for r in table_rows(db, "entity_totals")}
     assert totals == {"Xi Jinping": (2, 2), "Vladimir Putin": (1, 1)}
 

@@ -1,0 +1,79 @@
+"""The crawl frontier's policy: which URLs a cycle fetches, in which order, and when a page is due again.
+
+Pure functions over frontier rows (the warehouse's `urls` table, read by warehouse.frontier): no I/O.
+Priority within a cycle: seeds, feeds, never-fetched URLs (newest discovery first, the links found this
+cycle before older ones), then revisits that are due, then the least recently checked. The budget is
+`max_pages` per run and `max_pages_per_host` per host; a URL it cuts stays `queued` and keeps its place."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from extract.canonical import host_of
+
+# A page's revisit interval grows with the time since newsmon first saw it: 1 h, 3 h, 9 h, 1 d, 3 d, then
+# weekly, until revisit_days (the last step repeats).
+DEFAULT_REVISIT_STEPS_S = (3600, 3 * 3600, 9 * 3600, 86400, 3 * 86400, 7 * 86400)
+# States whose pages are revisited on the schedule; the others only as "least recently checked".
+REVISITED = {"stored", "unchanged", "irrelevant", "duplicate", "not_article", "failed"}
+
+
+def next_due(first_seen: datetime, checked: datetime, steps: tuple[float, ...] | list[float],
+             revisit_days: float) -> datetime | None:
+    """When a page checked at `checked` is due again, by its age since first seen; None past revisit_days."""
+    age = (checked - first_seen).total_seconds()
+    if age > revisit_days * 86400 or not steps:
+        return None
+    elapsed = 0.0
+    for step in steps:
+        if age < elapsed + step:
+            return checked + timedelta(seconds=step)
+        elapsed += step
+    return checked + timedelta(seconds=steps[-1])
+
+
+@dataclass
+class Budget:
+    """Pages one run may still fetch, in all and per host. Saved in the run's staging folder between rounds."""
+
+    total: int
+    per_host: int
+    used: int = 0
+    by_host: dict[str, int] = field(default_factory=dict)
+
+    def take(self, url: str) -> bool:
+        """Spend one page on `url` if both budgets allow; False leaves it for a later cycle."""
+        host = host_of(url)
+        if self.used >= self.total or self.by_host.get(host, 0) >= self.per_host:
+            return False
+        self.used += 1
+        self.by_host[host] = self.by_host.get(host, 0) + 1
+        return True
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"total": self.total, "per_host": self.per_host, "used": self.used,
+                                    "by_host": self.by_host}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Budget:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def order_unfetched(rows: list[dict]) -> list[dict]:
+    """Never-fetched frontier rows, newest discovery first (ties by URL, for a stable order)."""
+    return sorted(rows, key=lambda r: (-(r["first_seen_at"].timestamp() if r.get("first_seen_at") else 0), r["url"]))
+
+
+def order_revisits(due: list[dict], stale: list[dict]) -> list[dict]:
+    """Due revisits (earliest due first), then the least recently checked; each URL once."""
+    seen: set[str] = set()
+    out = []
+    for row in sorted(due, key=lambda r: (r["next_due_at"], r["url"])) + \
+            sorted(stale, key=lambda r: (r["last_checked_at"] or datetime.min, r["url"])):
+        if row["url"] not in seen:
+            seen.add(row["url"])
+            out.append(row)
+    return out

@@ -1,0 +1,52 @@
+"""Bounded disk use: staging folders of finished runs removed, raw bodies nothing refers to collected."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from extract.crawl import staging_dir
+from extract.rawstore import RawStore
+
+FAILED_MARK = "FAILED"
+
+
+def finish_run(settings, run_id: str, ok: bool, stale_s: float = 3600.0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Remove a good run's staging folder; keep a failed one (marked) for diagnosis. Of the failed or
+    abandoned folders (unmarked and untouched for `stale_s`), keep the newest `keep_failed_runs`.
+    Returns the folders removed."""
+    folder = staging_dir(settings, run_id)
+    removed = []
+    if ok and folder.exists():
+        shutil.rmtree(folder)
+        removed.append(str(folder))
+    elif folder.exists():
+        (folder / FAILED_MARK).write_text("this run failed; kept for diagnosis\n", encoding="utf-8")
+    root = Path(settings.data_dir) / "staging"
+    cutoff = time.time() - stale_s
+    leftovers = [p for p in (root.iterdir() if root.exists() else [])
+                 if p.is_dir() and ((p / FAILED_MARK).exists() or p.stat().st_mtime < cutoff)]
+    leftovers.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in leftovers[settings.keep_failed_runs:]:
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(str(old))
+    return removed
+
+
+def collect_raw(settings, referenced: Callable[[Iterable[str]], set[str]],  # type: ignore[no-untyped-def]
+                now: float | None = None) -> int:
+    """Delete raw bodies older than `raw_retention_days` that `referenced` (a lookup in the warehouse)
+    does not name; return how many. Only old files are looked up, so the cost follows what expires."""
+    store = RawStore(settings.data_dir)
+    cutoff = (now or time.time()) - settings.raw_retention_days * 86400
+    old = {p.name.removesuffix(".gz"): p for p in store.root.glob("*/*.gz") if p.stat().st_mtime < cutoff} \
+        if store.root.exists() else {}
+    if not old:
+        return 0
+    keep = referenced(old)
+    for sha, path in old.items():
+        if sha not in keep:
+            path.unlink(missing_ok=True)
+    return len(old) - len(keep & old.keys())

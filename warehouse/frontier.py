@@ -1,0 +1,60 @@
+"""Read the persistent crawl frontier (the `urls` table) for planning a cycle; the load writes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+FRONTIER_SQL = resources.files("warehouse") / "sql" / "frontier.sql"
+
+
+@dataclass
+class Frontier:
+    """What a cycle plans from: frontier rows by tier and every URL the frontier knows."""
+
+    rows: list[dict] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
+
+    def tier(self, n: int) -> list[dict]:
+        return [r for r in self.rows if r["tier"] == n]
+
+
+def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: int) -> Frontier:
+    """The frontier rows a cycle needs (seeds, feeds, and up to `limit` of each other tier).
+
+    Reads the writer's file (read-only): the frontier is what the last committed load left, whether or not
+    its checks passed. An absent warehouse is an empty frontier."""
+    from warehouse.db import connect
+
+    if not Path(db_path).exists():
+        return Frontier()
+    con = connect(db_path, read_only=True)
+    try:
+        if not con.execute("select count(*) from information_schema.columns "
+                           "where table_name = 'urls' and column_name = 'next_due_at'").fetchone()[0]:
+            return Frontier()  # a warehouse from before the frontier: its first migration happens at load
+        cur = con.execute(FRONTIER_SQL.read_text(encoding="utf-8"), {"seeds": seeds, "now": now, "limit": limit})
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        known = {url for (url,) in con.execute("select url from urls").fetchall()}
+    finally:
+        con.close()
+    return Frontier(rows, known)
+
+
+def referenced_raw(db_path: str | Path, hashes: Iterable[str]) -> set[str]:
+    """Which of `hashes` an article or a frontier row still refers to (the rest may be collected)."""
+    from warehouse.db import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        con.execute("create temp table candidates as select unnest(?::varchar[]) as sha", [sorted(hashes)])
+        rows = con.execute("""
+            select sha from candidates
+            where sha in (select raw_sha256 from articles) or sha in (select raw_sha256 from urls)""").fetchall()
+    finally:
+        con.close()
+    return {sha for (sha,) in rows}

@@ -1,0 +1,61 @@
+-- The crawl frontier a cycle plans from: the seeds and feeds, then at most $limit rows of each other tier
+-- (never fetched, due for a revisit, least recently checked), each with whether its article is stored.
+with frontier as (
+    select
+        u.url,
+        u.state,
+        u.detail,
+        u.final_url,
+        u.relation,
+        u.hops,
+        u.discovered_from,
+        coalesce(u.is_feed, false) as is_feed,
+        u.etag,
+        u.last_modified,
+        u.raw_sha256,
+        u.content_type,
+        u.article_id,
+        u.first_seen_at,
+        u.last_checked_at,
+        u.last_changed_at,
+        u.next_due_at,
+        a.article_id is not null as have_article
+    from urls as u
+    left join articles as a on a.article_id = u.article_id
+),
+
+tiers as (
+    select
+        *,
+        case
+            when list_contains($seeds, url) then 0
+            when is_feed then 1
+            when last_checked_at is null then 2
+            when next_due_at <= $now then 3
+            else 4
+        end as tier
+    from frontier
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by tier
+            order by
+                case tier
+                    when 2 then -epoch(first_seen_at)
+                    when 3 then epoch(next_due_at)
+                    else epoch(coalesce(last_checked_at, first_seen_at))
+                end,
+                url
+        ) as tier_rank
+    from tiers
+),
+
+final as (
+    select * from ranked
+    where tier <= 1 or tier_rank <= $limit
+)
+
+select * from final order by tier, tier_rank;

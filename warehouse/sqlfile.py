@@ -1,0 +1,31 @@
+"""SQL files of named statements (`-- name: X` before each), run one by one with their own parameters."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources.abc import Traversable
+
+import duckdb
+
+_NAME = re.compile(r"^-- name: (\w+)\s*$", re.M)
+_PARAM = re.compile(r"\$(\w+)")
+
+
+def named_statements(sql_file: Traversable) -> list[tuple[str, str]]:
+    """(name, sql) pairs of a file where each statement follows a `-- name: X` line."""
+    parts = _NAME.split(sql_file.read_text(encoding="utf-8"))
+    return [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]
+
+
+def params_for(sql: str, params: dict) -> dict:
+    """The parameters a statement uses (DuckDB refuses unused named parameters)."""
+    return {name: params[name] for name in dict.fromkeys(_PARAM.findall(sql))}
+
+
+def run_named(con: duckdb.DuckDBPyConnection, sql_file: Traversable, params: dict) -> None:
+    """Execute every statement of the file in order, each with the parameters it names."""
+    for name, sql in named_statements(sql_file):
+        try:
+            con.execute(sql, params_for(sql, params))
+        except duckdb.Error as exc:
+            raise type(exc)(f"{sql_file.name} [{name}]: {exc}") from exc
