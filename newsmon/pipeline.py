@@ -44,7 +44,8 @@ def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[
     from warehouse.frontier import read_frontier
 
     seeds = [u for u in (canonical_url(s) for s in settings.seeds) if u]
-    frontier = read_frontier(settings.db, seeds, datetime.now(UTC).replace(tzinfo=None), settings.max_pages)
+    frontier = read_frontier(settings.db, seeds, datetime.now(UTC).replace(tzinfo=None), settings.max_pages,
+                             settings.revisit_after_s[0])
     stage("plan", 0)
     shards = plan(settings, run_id, frontier, progress)
     rounds: list[list[str]] = []

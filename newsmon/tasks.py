@@ -41,7 +41,7 @@ def discover(run_id: str) -> list[dict]:
 
     def body(s: Settings) -> list[dict]:
         seeds = [u for u in (canonical_url(x) for x in s.seeds) if u]
-        frontier = read_frontier(s.db, seeds, datetime.now(UTC).replace(tzinfo=None), s.max_pages)
+        frontier = read_frontier(s.db, seeds, datetime.now(UTC).replace(tzinfo=None), s.max_pages, s.revisit_after_s[0])
         return plan(s, run_id, frontier)
 
     return _run(body)

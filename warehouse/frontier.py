@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -22,8 +22,10 @@ class Frontier:
         return [r for r in self.rows if r["tier"] == n]
 
 
-def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: int) -> Frontier:
-    """The frontier rows a cycle needs (seeds, feeds, and up to `limit` of each other tier).
+def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: int,
+                  min_age_s: float = 0.0) -> Frontier:
+    """The frontier rows a cycle needs (seeds, feeds, and up to `limit` of each other tier; the least
+    recently checked only if not checked in the last `min_age_s` seconds).
 
     Reads the writer's file (read-only): the frontier is what the last committed load left, whether or not
     its checks passed. An absent warehouse is an empty frontier."""
@@ -36,7 +38,8 @@ def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: i
         if not con.execute("select count(*) from information_schema.columns "
                            "where table_name = 'urls' and column_name = 'next_due_at'").fetchone()[0]:
             return Frontier()  # a warehouse from before the frontier: its first migration happens at load
-        cur = con.execute(FRONTIER_SQL.read_text(encoding="utf-8"), {"seeds": seeds, "now": now, "limit": limit})
+        cur = con.execute(FRONTIER_SQL.read_text(encoding="utf-8"), {"seeds": seeds, "now": now, "limit": limit,
+                                                                  "stale_before": now - timedelta(seconds=min_age_s)})
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
         known = {url for (url,) in con.execute("select url from urls").fetchall()}

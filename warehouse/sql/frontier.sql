@@ -1,5 +1,7 @@
 -- The crawl frontier a cycle plans from: the seeds and feeds, then at most $limit rows of each other tier
 -- (never fetched, due for a revisit, least recently checked), each with whether its article is stored.
+-- "Least recently checked" takes only pages not checked since $stale_before (now minus the first
+-- revisit interval), so spare budget never hammers pages that were just checked.
 with frontier as (
     select
         u.url,
@@ -32,7 +34,8 @@ tiers as (
             when is_feed then 1
             when last_checked_at is null then 2
             when next_due_at <= $now then 3
-            else 4
+            when last_checked_at <= $stale_before then 4
+            else 5
         end as tier
     from frontier
 ),
@@ -55,7 +58,7 @@ ranked as (
 
 final as (
     select * from ranked
-    where tier <= 1 or tier_rank <= $limit
+    where tier <= 1 or (tier <= 4 and tier_rank <= $limit)
 )
 
 select * from final order by tier, tier_rank;
