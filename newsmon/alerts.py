@@ -33,7 +33,7 @@ def _session(user_agent: str):  # type: ignore[no-untyped-def]
 
     session = requests.Session()
     session.headers["User-Agent"] = user_agent
-    retry = Retry(total=3, backoff_factor=0.5, status_forcelist=(429, 500, 502, 503, 504),
+    retry = Retry(total=3, backoff_factor=0.25, status_forcelist=(429, 500, 502, 503, 504),
                   allowed_methods=("POST",), raise_on_status=False)
     session.mount("http://", HTTPAdapter(max_retries=retry))
     session.mount("https://", HTTPAdapter(max_retries=retry))
@@ -69,12 +69,19 @@ def raise_alerts(settings: Settings) -> list[Alert]:
     session = _session(settings.full_user_agent)
     now = datetime.now(UTC).replace(tzinfo=None)
     records = []
+    down = None  # after one alert fails every retry, the rest of this run are not posted
     for n, (alert, row) in enumerate(zip(alerts, rows, strict=True)):
         if n >= settings.max_alerts_per_run:
             delivery = f"suppressed: over max_alerts_per_run ({settings.max_alerts_per_run})"
         else:
             log.warning("newsmon alert: %s", alert.message)
-            delivery = _post(session, settings.alert_webhook_url, alert) if settings.alert_webhook_url else "logged"
+            if not settings.alert_webhook_url:
+                delivery = "logged"
+            elif down:
+                delivery = f"{down} (an earlier alert of this run)"
+            else:
+                delivery = _post(session, settings.alert_webhook_url, alert)
+                down = delivery if delivery.startswith("failed") else None
         records.append((alert.alert_id, alert.kind, row[2], row[3], alert.message, json.dumps(alert.payload), now,
                         delivery))
     if len(alerts) > settings.max_alerts_per_run:

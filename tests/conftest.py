@@ -94,7 +94,8 @@ def write_config(path: Path, settings: Settings) -> Path:
         elif isinstance(value, int | float):
             lines.append(f"{key} = {value}")
         elif isinstance(value, list):
-            lines.append(f"{key} = [" + ", ".join(f'"{v}"' for v in value) + "]")
+            lines.append(f"{key} = [" + ", ".join(str(v) if isinstance(v, int | float) else f'"{v}"'
+                                                  for v in value) + "]")
         else:
             lines.append(f'{key} = "{value}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -70,7 +70,55 @@ def test_unreachable_webhook_is_recorded_not_fatal(tmp_path, site):
         deliveries = {d for (d,) in con.execute("select delivery from alerts").fetchall()}
     finally:
         con.close()
-    assert deliveries == {"failed: ConnectionError"}
+    assert deliveries == {"failed: ConnectionError", "failed: ConnectionError (an earlier alert of this run)"}
+
+
+def test_a_first_run_raises_a_bounded_number_of_alerts(tmp_path, site, receiver, caplog):
+    url, received = receiver
+    settings = make_settings(tmp_path, site, alert_webhook_url=url, max_alerts_per_run=3)
+    run_cycle(settings)
+    with caplog.at_level("WARNING", logger="newsmon.alerts"):
+        alerts = raise_alerts(settings)
+    assert len(alerts) == 3 and len(received) == 3
+    assert any("more alerts recorded without delivery" in r.message for r in caplog.records)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        deliveries = dict(con.execute("select delivery, count(*) from alerts group by 1").fetchall())
+    finally:
+        con.close()
+    assert deliveries["posted"] == 3 and deliveries["suppressed: over max_alerts_per_run (3)"] >= 5
+    assert raise_alerts(settings) == []  # the suppressed ones are remembered, not raised next time
+
+
+def test_a_webhook_that_fails_once_gets_the_alert_on_retry(tmp_path, site):
+    received, calls = [], []
+
+    class Flaky(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            calls.append(1)
+            if len(calls) == 1:
+                self.send_response(503)
+            else:
+                received.append(json.loads(body))
+                self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = make_settings(tmp_path, site, alert_webhook_url=f"http://127.0.0.1:{server.server_address[1]}/",
+                                 max_alerts_per_run=1)
+        run_cycle(settings)
+        assert len(raise_alerts(settings)) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(calls) == 2 and len(received) == 1
 
 
 def test_without_a_webhook_alerts_are_logged(tmp_path, site, caplog):

@@ -128,8 +128,8 @@ def test_two_workers_keep_per_host_politeness(stack, site):
     with SampleSite() as other:
         seeds = f'seeds = ["{site.url("/news/xi-putin-call")}", "{other.url("/news/taiwan-next-door")}"]'
         # every stored page due again at once, so the first host (already crawled) sees a full round too
-        config.write_text("\n".join(seeds if line.startswith("seeds =") else line
-                                     for line in original.splitlines()) + "\nrevisit_after_s = [0.0]\n",
+        lines = {"seeds": seeds, "revisit_after_s": "revisit_after_s = [0.0]"}
+        config.write_text("\n".join(lines.get(line.split(" =")[0], line) for line in original.splitlines()) + "\n",
                           encoding="utf-8")
         try:
             seen = len(site.hits)

@@ -212,3 +212,32 @@ def test_upgrade_from_version_1_keeps_rows(tmp_path):
     finally:
         con.close()
     run_checks(db)
+
+
+def test_upgrade_from_version_4_turns_the_ledger_into_the_frontier(tmp_path):
+    db = tmp_path / "v4.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table schema_migrations (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null)")
+    for version, name, sql in migrations()[:4]:
+        con.execute(sql)
+        con.execute("insert into schema_migrations values (?, ?, now()::timestamp)", [version, name])
+    con.execute("insert into articles by name select 'a1' as article_id, 'http://n.example/a1' as url, "
+                "'http://n.example/a1' as canonical_url, 'T' as title, ['A'] as authors, ? as fetched_at, "
+                "'Xi Jinping spoke.' as text, 3 as word_count, 'seed' as relation, repeat('f', 64) as raw_sha256",
+                [T0])
+    con.execute("insert into urls (url, state, article_id, relation, first_seen_at, last_checked_at, run_id) values "
+                "('http://n.example/a1', 'stored', 'a1', 'seed', ?, ?, 'r1'), "
+                "('http://n.example/cut', 'skipped', null, 'linked', ?, ?, 'r1')", [T0, T0, T0, T0])
+    con.close()
+    con = connect(db)  # migrates to the latest version
+    try:
+        urls = {u: rest for u, *rest in con.execute(
+            "select url, state, last_checked_at, last_changed_at, fetches, next_due_at from urls").fetchall()}
+        arts = con.execute("select content_hash = md5(text), version, removed_at from articles").fetchall()
+    finally:
+        con.close()
+    assert urls["http://n.example/cut"] == ["queued", None, None, 0, None]  # cut by the budget: first next time
+    assert urls["http://n.example/a1"] == ["stored", T0, T0, 1, None]
+    assert arts == [(True, 1, None)]
+    run_checks(db)
