@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import requests
@@ -19,6 +20,9 @@ from extract.canonical import canonical_url, host_of
 from extract.errors import FetchFailed
 from extract.netguard import AddressPolicy
 from extract.robots import RobotsCache
+
+if TYPE_CHECKING:
+    from newsmon.config import Settings
 
 Validators = Callable[[str], dict]
 
@@ -58,7 +62,7 @@ class FetchResult:
 class Fetcher:
     """GETs URLs one at a time per host, honouring robots.txt, delays and caps from Settings."""
 
-    def __init__(self, settings, policy: AddressPolicy | None = None,
+    def __init__(self, settings: Settings, policy: AddressPolicy | None = None,
                  sleep: Callable[[float], None] = time.sleep, run_dir: Path | None = None):
         self.s = settings
         self.policy = policy or AddressPolicy(settings.allow_private_networks)

@@ -20,15 +20,19 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.canonical import canonical_url, host_of
 from extract.client import Fetcher
 from extract.decode import decode_html
 from extract.errors import FetchFailed
 from extract.feeds import feed_items
-from extract.frontier import Budget, order_revisits, order_unfetched
+from extract.frontier import Budget, Frontier, order_revisits, order_unfetched
 from extract.links import article_links, feed_links, looks_like_article
 from extract.rawstore import RawStore
+
+if TYPE_CHECKING:
+    from newsmon.config import Settings
 
 Progress = Callable[[str], None]
 FETCH_ROUNDS = 3
@@ -40,7 +44,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-def staging_dir(settings, run_id: str) -> Path:  # type: ignore[no-untyped-def]
+def staging_dir(settings: Settings, run_id: str) -> Path:
     """The folder holding one run's intermediate files."""
     return Path(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
 
@@ -108,7 +112,7 @@ def page_html(store: RawStore, fetch: dict) -> str | None:
 class _RunFiles:
     """The run's planning state between rounds: budget, URLs already taken, revisits left, queued URLs."""
 
-    def __init__(self, settings, run_id: str):  # type: ignore[no-untyped-def]
+    def __init__(self, settings: Settings, run_id: str):
         self.settings, self.run_id = settings, run_id
         self.dir = staging_dir(settings, run_id)
 
@@ -144,7 +148,7 @@ class _RunFiles:
             write_records(self.dir / "queued" / f"r{round_no}.jsonl", records)
 
 
-def plan(settings, run_id: str, frontier, progress: Progress = _quiet) -> list[dict]:  # type: ignore[no-untyped-def]
+def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = _quiet) -> list[dict]:
     """Round 1 from the frontier: seeds, feeds, never-fetched URLs within the budget. Returns its shards."""
     files = _RunFiles(settings, run_id)
     files.dir.mkdir(parents=True, exist_ok=True)
@@ -169,11 +173,11 @@ def plan(settings, run_id: str, frontier, progress: Progress = _quiet) -> list[d
     return files.shards(1, chosen)
 
 
-def _budget_words(settings) -> str:  # type: ignore[no-untyped-def]
+def _budget_words(settings: Settings) -> str:
     return f"max_pages {settings.max_pages}, max_pages_per_host {settings.max_pages_per_host}"
 
 
-def _found(settings, store: RawStore, rec: dict) -> list[dict]:  # type: ignore[no-untyped-def]
+def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
     """New candidates in one freshly fetched record: a feed's items, a page's article links and feeds."""
     fetch = rec["fetch"]
     if fetch["state"] != "ok":  # a 304 has nothing new: its links were taken when it last changed
@@ -200,7 +204,7 @@ def _found(settings, store: RawStore, rec: dict) -> list[dict]:  # type: ignore[
     return out
 
 
-def _new_candidates(settings, files: _RunFiles, manifests: list[str | None]) -> list[dict]:  # type: ignore[no-untyped-def]
+def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | None]) -> list[dict]:
     store, seen, out = RawStore(settings.data_dir), files.seen(), []
     for path in filter(None, manifests):
         records = read_records(path)
@@ -214,7 +218,7 @@ def _new_candidates(settings, files: _RunFiles, manifests: list[str | None]) -> 
     return sorted(out, key=lambda c: not c["is_feed"])
 
 
-def expand(settings, run_id: str, manifests: list[str | None], round_no: int,  # type: ignore[no-untyped-def]
+def expand(settings: Settings, run_id: str, manifests: list[str | None], round_no: int,
            progress: Progress = _quiet) -> list[dict]:
     """Round `round_no` (2..FETCH_ROUNDS): the new URLs found in the previous round's pages within the
     budget; the last round adds due revisits and the least recently checked. Returns its shards."""
@@ -234,7 +238,7 @@ def expand(settings, run_id: str, manifests: list[str | None], round_no: int,  #
     return files.shards(round_no, chosen)
 
 
-def collect(settings, run_id: str, rounds: list[list[str | None]]) -> list[str]:  # type: ignore[no-untyped-def]
+def collect(settings: Settings, run_id: str, rounds: list[list[str | None]]) -> list[str]:
     """After the last fetch round: queue the links found in its pages; return every file to parse."""
     files = _RunFiles(settings, run_id)
     found = _new_candidates(settings, files, rounds[-1] if rounds else [])
@@ -244,7 +248,7 @@ def collect(settings, run_id: str, rounds: list[list[str | None]]) -> list[str]:
     return [m for r in rounds for m in r if m] + queued
 
 
-def fetch_shard(settings, shard: dict, progress: Progress = _quiet) -> str | None:  # type: ignore[no-untyped-def]
+def fetch_shard(settings: Settings, shard: dict, progress: Progress = _quiet) -> str | None:
     """Fetch every URL of one host's shard, politely; return the manifest path (None for a placeholder)."""
     if not shard.get("path"):
         return None

@@ -36,6 +36,18 @@ def next_due(first_seen: datetime, checked: datetime, steps: tuple[float, ...] |
 
 
 @dataclass
+class Frontier:
+    """What a cycle plans from (read by warehouse.frontier): frontier rows by tier (0 seeds, 1 feeds,
+    2 never fetched, 3 due, 4 least recently checked) and every URL the frontier knows."""
+
+    rows: list[dict] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
+
+    def tier(self, n: int) -> list[dict]:
+        return [r for r in self.rows if r["tier"] == n]
+
+
+@dataclass
 class Budget:
     """Pages one run may still fetch, in all and per host. Saved in the run's staging folder between rounds."""
 

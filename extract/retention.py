@@ -6,14 +6,18 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.crawl import staging_dir
 from extract.rawstore import RawStore
 
+if TYPE_CHECKING:
+    from newsmon.config import Settings
+
 FAILED_MARK = "FAILED"
 
 
-def finish_run(settings, run_id: str, ok: bool, stale_s: float = 3600.0) -> list[str]:  # type: ignore[no-untyped-def]
+def finish_run(settings: Settings, run_id: str, ok: bool, stale_s: float = 3600.0) -> list[str]:
     """Remove a good run's staging folder; keep a failed one (marked) for diagnosis. Of the failed or
     abandoned folders (unmarked and untouched for `stale_s`), keep the newest `keep_failed_runs`.
     Returns the folders removed."""
@@ -35,7 +39,7 @@ def finish_run(settings, run_id: str, ok: bool, stale_s: float = 3600.0) -> list
     return removed
 
 
-def collect_raw(settings, referenced: Callable[[Iterable[str]], set[str]],  # type: ignore[no-untyped-def]
+def collect_raw(settings: Settings, referenced: Callable[[Iterable[str]], set[str]],
                 now: float | None = None) -> int:
     """Delete raw bodies older than `raw_retention_days` that `referenced` (a lookup in the warehouse)
     does not name; return how many. Only old files are looked up, so the cost follows what expires."""

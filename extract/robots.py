@@ -6,7 +6,7 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -15,7 +15,17 @@ from protego import Protego
 from extract.errors import FetchFailed
 
 if TYPE_CHECKING:
-    from extract.client import Fetcher
+    from newsmon.config import Settings
+
+
+class Requester(Protocol):
+    """What robots.txt fetching needs of the HTTP client (extract.client.Fetcher provides it)."""
+
+    s: Settings
+
+    def raw_get(self, url: str, headers: dict[str, str] | None = None) -> requests.Response: ...
+
+    def read_body(self, resp: requests.Response, deadline: float) -> bytes: ...
 
 ROBOTS_MAX_BYTES = 500_000
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
@@ -28,7 +38,7 @@ class RobotsCache:
     that cannot be reached at all makes every URL on it fail with that reason. With a `cache_dir`
     (the run's staging folder) the answer is shared by every task of the run: fetched once per run."""
 
-    def __init__(self, fetcher: Fetcher, cache_dir: Path | None = None):
+    def __init__(self, fetcher: Requester, cache_dir: Path | None = None):
         self.fetcher = fetcher
         self.cache_dir = cache_dir
         self._answers: dict[str, dict] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import trafilatura
@@ -10,29 +10,12 @@ from htmldate import find_date
 
 from transform.boilerplate import PRUNE_XPATH, clean_text
 from transform.metadata import NOT_SINGLE_STORY, clean_authors, parse_html, read_metadata, strip_site_suffix
+from transform.records import Article
 
 MIN_WORDS = 10  # a page without article markup needs at least this much main text to be an article
 LISTING_ARTICLES = 3  # a page without article markup holding this many <article> blocks is a listing
 DOUBTFUL_WORDS = 150
 __all__ = ["Article", "NotArticle", "clean_authors", "extract_article", "main_text", "strip_site_suffix"]
-
-
-@dataclass
-class Article:
-    """One news article: identity, metadata (UTC times with their source) and main text."""
-
-    url: str
-    canonical_url: str
-    title: str
-    text: str
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    published_source: str | None = None
-    modified_at: datetime | None = None
-    modified_source: str | None = None
-    language: str | None = None
-    site_name: str | None = None
-    description: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,20 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.crawl import page_html, read_records, staging_dir
 from extract.frontier import REVISITED, next_due
 from extract.rawstore import RawStore
 from transform.aliases import normalise, titled_form
-from transform.article import Article, NotArticle, extract_article
+from transform.article import NotArticle, extract_article
 from transform.entities import analyse, entity_id
+from transform.records import Article, StoredArticle
 from transform.relevance import relevance, seed_profile
 from warehouse.batch import write_table
+
+if TYPE_CHECKING:
+    from newsmon.config import Settings
 
 RELATION_RANK = {"seed": 0, "linked": 1, "feed": 2}
 
@@ -100,7 +105,7 @@ def _article_row(rec: dict, art: Article) -> dict:
     return row
 
 
-def parse_manifest(settings, manifest: str) -> str:  # type: ignore[no-untyped-def]
+def parse_manifest(settings: Settings, manifest: str) -> str:
     """Parse one fetched shard; return the path of its parsed JSON lines."""
     records = parse_records(read_records(manifest), RawStore(settings.data_dir), settings.spacy_model)
     out = Path(manifest).parent.parent / "parsed" / Path(manifest).name
@@ -126,7 +131,7 @@ def _seed_texts(records: list[dict], store: RawStore, model: str) -> list[tuple[
     return [([m["entity"] for m in r["mentions"]], r["article"]["text"]) for r in parsed]
 
 
-def relate(settings, run_id: str, parsed_paths: list[str]) -> str:  # type: ignore[no-untyped-def]
+def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
     """Dedupe, score feed items, assign every URL its ledger state and frontier fields; write the batch."""
     records = _merge_redirects([r for p in parsed_paths for r in read_records(p)])
     store = RawStore(settings.data_dir)
@@ -226,13 +231,15 @@ def _pick_winners(records: list[dict]) -> dict[str, dict]:
 
 
 def _final_article(rec: dict, art: dict, score: float | None) -> dict:
-    return {**art, "url": rec["url"], "published_at": _ts(art["published_at"]),
-            "modified_at": _ts(art["modified_at"]), "fetched_at": _ts(art["fetched_at"]),
-            "relation": rec["relation"], "hops": rec.get("hops"), "relevance": score,
-            "related_via": rec.get("via")}
+    """The batch row of a stored article: the parsed fields plus why it is related (UTC, no zone)."""
+    stored = StoredArticle(**{**art, "url": rec["url"], "published_at": _ts(art["published_at"]),
+                              "modified_at": _ts(art["modified_at"]), "fetched_at": _ts(art["fetched_at"]),
+                              "relation": rec["relation"], "hops": rec.get("hops"), "relevance": score,
+                              "related_via": rec.get("via")})
+    return stored.row()
 
 
-def _ledger_row(settings, rec: dict, run_id: str, aid: str | None) -> dict:  # type: ignore[no-untyped-def]
+def _ledger_row(settings: Settings, rec: dict, run_id: str, aid: str | None) -> dict:
     """The URL's ledger and frontier row: its state, validators, last change and next due time."""
     state, detail = rec["outcome"]
     fetch, known = rec["fetch"], rec.get("known") or {}

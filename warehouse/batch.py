@@ -7,16 +7,20 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transform.records import StoredArticle
+
 TS = pa.timestamp("us")
+_ARROW = {"str": pa.string(), "str | None": pa.string(), "datetime | None": TS, "int": pa.int32(),
+          "int | None": pa.int32(), "float | None": pa.float64(), "list[str]": pa.list_(pa.string())}
+
+
+def articles_schema() -> pa.Schema:
+    """The `articles` batch schema, from the stored-article record's fields."""
+    return pa.schema([(name, _ARROW[kind]) for name, kind in StoredArticle.columns()])
+
+
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([
-        ("article_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()),
-        ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", TS),
-        ("published_source", pa.string()), ("modified_at", TS), ("modified_source", pa.string()),
-        ("fetched_at", TS), ("language", pa.string()), ("site_name", pa.string()), ("text", pa.string()),
-        ("word_count", pa.int32()), ("relation", pa.string()), ("hops", pa.int32()),
-        ("relevance", pa.float64()), ("related_via", pa.string()), ("raw_sha256", pa.string()),
-    ]),
+    "articles": articles_schema(),
     "entities": pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
                            ("first_seen_at", TS), ("country_code", pa.string()), ("geonames_id", pa.int64())]),
     "entity_aliases": pa.schema([("entity_id", pa.string()), ("alias", pa.string()), ("name_form", pa.string()),
@@ -38,9 +42,13 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 
 def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
-    """Write rows (dicts keyed by column) as folder/name.parquet with the table's schema."""
+    """Write rows (dicts keyed by column; a missing key is null) as folder/name.parquet with the table's
+    schema. A key the table has no column for is an error, never silently dropped."""
     folder.mkdir(parents=True, exist_ok=True)
     schema = SCHEMAS[name]
+    unknown = {k for r in rows for k in r} - set(schema.names)
+    if unknown:
+        raise ValueError(f"{name}: no column for {sorted(unknown)}")
     table = pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
     path = folder / f"{name}.parquet"
     pq.write_table(table, path)

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+from extract.frontier import Frontier
+
 FRONTIER_SQL = resources.files("warehouse") / "sql" / "frontier.sql"
-
-
-@dataclass
-class Frontier:
-    """What a cycle plans from: frontier rows by tier and every URL the frontier knows."""
-
-    rows: list[dict] = field(default_factory=list)
-    known: set[str] = field(default_factory=set)
-
-    def tier(self, n: int) -> list[dict]:
-        return [r for r in self.rows if r["tier"] == n]
 
 
 def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: int,

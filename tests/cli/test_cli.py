@@ -29,7 +29,8 @@ def snapshot(db):
 
 
 def test_run_twice_changes_no_rows_and_revalidates(tmp_path, fresh_site):
-    config = write_config(tmp_path / "newsmon.toml", make_settings(tmp_path, fresh_site))
+    # every stored page due again at once (the default waits an hour before the first revisit)
+    config = write_config(tmp_path / "newsmon.toml", make_settings(tmp_path, fresh_site, revisit_after_s=[0.0]))
     first = newsmon("run", "--config", str(config))
     assert first.returncode == 0, first.stderr
     assert "stored 8" in first.stderr and "data checks passed" in first.stderr

@@ -241,3 +241,15 @@ def test_upgrade_from_version_4_turns_the_ledger_into_the_frontier(tmp_path):
     assert urls["http://n.example/a1"] == ["stored", T0, T0, 1, None]
     assert arts == [(True, 1, None)]
     run_checks(db)
+
+
+def test_batch_writer_refuses_unknown_columns_and_shares_the_article_record(tmp_path):
+    from transform.records import StoredArticle
+    from warehouse.batch import SCHEMAS
+
+    assert SCHEMAS["articles"].names == [name for name, _ in StoredArticle.columns()]
+    assert "description" not in SCHEMAS["articles"].names
+    with pytest.raises(ValueError, match=r"articles: no column for \['descripton'\]"):
+        write_table(tmp_path, "articles", [{**article("a1", 14), "descripton": "a typo"}])
+    row = StoredArticle(url="u", canonical_url="u", title="t", text="x", description="d", article_id="a").row()
+    write_table(tmp_path, "articles", [row])
