@@ -27,7 +27,9 @@ def article_lines(frame) -> str:  # type: ignore[no-untyped-def]
         reason = {"seed": "seed", "linked": f"linked, {row.hops} hop(s)",
                   "feed": f"feed, relevance {row.relevance}"}.get(row.relation, row.relation)
         entities = row.entities if isinstance(row.entities, str) else ""
-        lines.append(f"- {str(row.day)[:10]} · [{row.title}]({row.url}) · *{reason}* · {entities}")
+        status = " · **removed by the site**" if row.removed else (f" · updated (v{row.version})"
+                                                                   if row.version > 1 else "")
+        lines.append(f"- {str(row.day)[:10]} · [{row.title}]({row.url}) · *{reason}*{status} · {entities}")
     return "\n".join(lines)
 
 

@@ -43,3 +43,21 @@ def test_missing_warehouse_is_a_clear_message(monkeypatch, tmp_path):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert at.error and "Cannot open the warehouse" in at.error[0].value
+
+
+def test_updated_and_removed_articles_are_marked(monkeypatch, tmp_path):
+    from newsmon.pipeline import run_cycle
+    from sample_site import SampleSite
+    from sample_site.living import REMOVE_AT
+    from tests.conftest import make_settings
+
+    with SampleSite() as site:
+        settings = make_settings(tmp_path, site, revisit_after_s=[0.0])
+        run_cycle(settings)
+        while site.edition < REMOVE_AT:  # the update and the removal are both out
+            site.advance()
+        run_cycle(settings)
+    articles = run_app(monkeypatch, settings.db).markdown[0].value
+    line = {ln.split("[", 1)[1].split("]")[0]: ln for ln in articles.splitlines() if "[" in ln}
+    assert "removed by the site" in line["Beijing orders mass testing after bar outbreak spreads across the city"]
+    assert "updated (v2)" in line["Living next door to China: Taiwan watches Ukraine and prepares"]
