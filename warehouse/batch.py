@@ -59,3 +59,40 @@ def read_table(folder: Path, name: str) -> list[dict]:
     """Rows of folder/name.parquet as dicts (empty when the file is absent)."""
     path = folder / f"{name}.parquet"
     return pq.read_table(path).to_pylist() if path.exists() else []
+
+
+class BatchWriter:
+    """A staging batch written table by table in chunks of rows, so memory does not grow with the run.
+    After close() every table has its file (an empty table when no row came)."""
+
+    def __init__(self, folder: Path, chunk_rows: int = 5000, chunk_chars: int = 4_000_000):
+        self.folder, self.chunk_rows, self.chunk_chars = Path(folder), chunk_rows, chunk_chars
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+        self._chars = dict.fromkeys(SCHEMAS, 0)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.counts = dict.fromkeys(SCHEMAS, 0)
+
+    def add(self, name: str, row: dict) -> None:
+        self._rows[name].append(row)
+        self.counts[name] += 1
+        self._chars[name] += sum(len(v) for v in row.values() if isinstance(v, str))
+        if len(self._rows[name]) >= self.chunk_rows or self._chars[name] >= self.chunk_chars:
+            self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        schema = SCHEMAS[name]
+        unknown = {k for r in self._rows[name] for k in r} - set(schema.names)
+        if unknown:
+            raise ValueError(f"{name}: no column for {sorted(unknown)}")
+        if name not in self._writers:
+            self._writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", schema)
+        rows = [{k: r.get(k) for k in schema.names} for r in self._rows[name]]
+        self._writers[name].write_table(pa.Table.from_pylist(rows, schema=schema))
+        self._rows[name], self._chars[name] = [], 0
+
+    def close(self) -> Path:
+        for name in SCHEMAS:
+            self._flush(name)
+            self._writers.pop(name).close()
+        return self.folder
