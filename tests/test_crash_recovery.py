@@ -66,3 +66,27 @@ def uninterrupted(tmp_path_factory):
 @pytest.mark.parametrize("stage", ["parse", "load"])
 def test_killed_run_is_followed_by_a_complete_one(stage, tmp_path, uninterrupted):
     assert two_cycles(tmp_path, stage) == uninterrupted
+
+
+def test_a_304_for_a_stored_page_whose_article_is_missing_reloads_the_kept_body(tmp_path, site):
+    import duckdb
+
+    from newsmon.pipeline import run_cycle
+    from warehouse.checks import DataCheckFailed, run_checks
+
+    settings = make_settings(tmp_path, site, revisit_after_s=[0.0])
+    run_cycle(settings)
+    con = duckdb.connect(str(settings.db))  # an article lost behind the frontier's back
+    (aid,) = con.execute("select article_id from articles where canonical_url like '%/taiwan-next-door'").fetchone()
+    for table in ("mentions", "article_entities", "articles"):
+        con.execute(f"delete from {table} where article_id = ?", [aid])
+    con.close()
+    with pytest.raises(DataCheckFailed, match="urls_article_states_have_article"):
+        run_checks(settings.db)
+    seen = len(site.hits)
+    report = run_cycle(settings)
+    taiwan = [h for h in site.hits[seen:] if h.path.endswith("/taiwan-next-door")]
+    assert [h.status for h in taiwan] == [304]  # revalidated, not downloaded again
+    assert report.states["stored"] == 1 and report.loaded["articles"] == 1
+    assert read_rows(settings.db, f"select count(*) from articles where article_id = '{aid}'") == [(1,)]
+    run_checks(settings.db)
