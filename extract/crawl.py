@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -151,7 +152,9 @@ class _RunFiles:
 def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = _quiet) -> list[dict]:
     """Round 1 from the frontier: seeds, feeds, never-fetched URLs within the budget. Returns its shards."""
     files = _RunFiles(settings, run_id)
-    files.dir.mkdir(parents=True, exist_ok=True)
+    if files.dir.exists():  # a rerun of the same run (cleared in Airflow): plan afresh, nothing stale left
+        shutil.rmtree(files.dir)
+    files.dir.mkdir(parents=True)
     budget = Budget(settings.max_pages, settings.max_pages_per_host)
     by_url = {r["url"]: r for r in frontier.rows}
     seeds = [canonical_url(s) for s in settings.seeds]

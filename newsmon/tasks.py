@@ -5,13 +5,16 @@ stage functions run in `newsmon run` (newsmon.pipeline)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from newsmon.config import ConfigError, Settings, load_settings
 
 T = TypeVar("T")
+log = logging.getLogger("newsmon.tasks")
 
 
 @contextmanager
@@ -29,6 +32,17 @@ def _no_retry_for_bad_input() -> Iterator[None]:
 def _run(fn: Callable[[Settings], T]) -> T:
     with _no_retry_for_bad_input():
         return fn(load_settings())
+
+
+def _current(paths: Iterable[str]) -> list[str]:
+    """The files of this attempt among the paths a mapped task's results give. When a cleared run maps a
+    task over fewer items than before, Airflow still hands over the results of the removed map indexes;
+    their files went with the staging folder that `discover` wiped for the new attempt."""
+    paths = [p for p in paths if p]
+    stale = [p for p in paths if not Path(p).exists()]
+    if stale:
+        log.warning("ignoring %d result(s) of an earlier attempt of this run: %s", len(stale), ", ".join(stale))
+    return [p for p in paths if p not in stale]
 
 
 def discover(run_id: str) -> list[dict]:
@@ -56,13 +70,13 @@ def fetch(shard: dict) -> str:
 def expand(manifests: list[str], round_no: int, run_id: str) -> list[dict]:
     from extract.crawl import expand as expand_round
 
-    return _run(lambda s: expand_round(s, run_id, list(manifests), round_no))
+    return _run(lambda s: expand_round(s, run_id, _current(manifests), round_no))
 
 
 def collect(rounds: list[list[str]], run_id: str) -> list[str]:
     from extract.crawl import collect as collect_rounds
 
-    return _run(lambda s: collect_rounds(s, run_id, [list(r) for r in rounds]))
+    return _run(lambda s: collect_rounds(s, run_id, [_current(r) for r in rounds]))
 
 
 def parse(manifest: str) -> str:
@@ -74,7 +88,7 @@ def parse(manifest: str) -> str:
 def relate(parsed: list[str], run_id: str) -> str:
     from transform.stage import relate as relate_batch
 
-    return _run(lambda s: relate_batch(s, run_id, list(parsed)))
+    return _run(lambda s: relate_batch(s, run_id, _current(parsed)))
 
 
 def load(batch: str, run_id: str) -> dict[str, int]:
