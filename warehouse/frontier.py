@@ -10,6 +10,7 @@ from pathlib import Path
 from extract.frontier import Frontier
 
 FRONTIER_SQL = resources.files("warehouse") / "sql" / "frontier.sql"
+RAW_SQL = resources.files("warehouse") / "sql" / "raw_referenced.sql"
 
 
 def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: int,
@@ -44,10 +45,8 @@ def referenced_raw(db_path: str | Path, hashes: Iterable[str]) -> set[str]:
 
     con = connect(db_path, read_only=True)
     try:
-        con.execute("create temp table candidates as select unnest(?::varchar[]) as sha", [sorted(hashes)])
-        rows = con.execute("""
-            select sha from candidates
-            where sha in (select raw_sha256 from articles) or sha in (select raw_sha256 from urls)""").fetchall()
+        con.execute("create temp table raw_candidates as select unnest(?::varchar[]) as sha", [sorted(hashes)])
+        rows = con.execute(RAW_SQL.read_text(encoding="utf-8")).fetchall()
     finally:
         con.close()
     return {sha for (sha,) in rows}

@@ -253,3 +253,12 @@ def test_batch_writer_refuses_unknown_columns_and_shares_the_article_record(tmp_
         write_table(tmp_path, "articles", [{**article("a1", 14), "descripton": "a typo"}])
     row = StoredArticle(url="u", canonical_url="u", title="t", text="x", description="d", article_id="a").row()
     write_table(tmp_path, "articles", [row])
+
+
+def test_referenced_raw_names_the_bodies_articles_and_the_frontier_keep(sample_db):
+    from tests.conftest import read_rows
+    from warehouse.frontier import referenced_raw
+
+    (kept,), = read_rows(sample_db, "select raw_sha256 from articles limit 1")
+    (feed,), = read_rows(sample_db, "select raw_sha256 from urls where is_feed")
+    assert referenced_raw(sample_db, [kept, feed, "0" * 63 + "1"]) == {kept, feed}
