@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -125,20 +127,37 @@ class Fetcher:
                                 timeout=(self.s.connect_timeout_s, self.s.read_timeout_s))
 
     def read_body(self, resp: requests.Response, deadline: float) -> bytes:
-        """Read a streamed body, decompressed, within the size cap and the deadline."""
+        """Read a streamed body, decompressed, within the size cap and the deadline, whatever the server
+        does: reads return as soon as any bytes arrive (a drip cannot hold a read open), and a watchdog
+        shuts the socket at the deadline (a stall cannot outlast it)."""
         length = resp.headers.get("Content-Length", "")
         encoded = resp.headers.get("Content-Encoding", "identity") != "identity"
         if length.isdigit() and not encoded and int(length) > self.s.max_bytes:
             raise FetchFailed("failed", f"too large: Content-Length {length} > {self.s.max_bytes} bytes")
+        late = FetchFailed("failed", f"deadline of {self.s.deadline_s:g}s exceeded while reading the body")
+        fired = threading.Event()
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, [resp.raw, fired])
+        watchdog.daemon = True
+        watchdog.start()
         chunks, size = [], 0
-        for chunk in resp.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > self.s.max_bytes:
-                raise FetchFailed("failed", f"too large: over {self.s.max_bytes} bytes decompressed")
-            if time.monotonic() > deadline:
-                raise FetchFailed("failed", f"deadline of {self.s.deadline_s:g}s exceeded while reading")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            while True:
+                try:
+                    chunk = resp.raw.read1(64 * 1024, decode_content=True)
+                except (urllib3.exceptions.HTTPError, OSError) as exc:
+                    if fired.is_set() or time.monotonic() >= deadline:
+                        raise late from None
+                    raise FetchFailed("failed", f"body read failed: {type(exc).__name__}: {exc}"[:300]) from None
+                if fired.is_set() or time.monotonic() > deadline:
+                    raise late
+                if not chunk:
+                    return b"".join(chunks)
+                size += len(chunk)
+                if size > self.s.max_bytes:
+                    raise FetchFailed("failed", f"too large: over {self.s.max_bytes} bytes decompressed")
+                chunks.append(chunk)
+        finally:
+            watchdog.cancel()
 
     def get(self, url: str, validators: Validators | None = None) -> FetchResult:
         """GET `url` following redirects safely; failures come back as a FetchResult with a ledger state.
@@ -193,6 +212,13 @@ class Fetcher:
             return FetchResult(state="failed", detail=f"HTTP {resp.status_code} {resp.reason}", **common)
         body = self.read_body(resp, deadline)
         return FetchResult(state="ok", body=body, **common)
+
+
+def _shut(raw: urllib3.HTTPResponse, fired: threading.Event) -> None:
+    """The deadline watchdog: unblock a read in progress by shutting the socket's reading side."""
+    fired.set()
+    with contextlib.suppress(ValueError, RuntimeError, OSError):
+        raw.shutdown()
 
 
 def _describe(exc: requests.RequestException) -> str:
