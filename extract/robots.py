@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from protego import Protego
@@ -28,7 +28,13 @@ class Requester(Protocol):
     def read_body(self, resp: requests.Response, deadline: float) -> bytes: ...
 
 ROBOTS_MAX_BYTES = 500_000
+MAX_REDIRECTS = 5
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+
+
+def _answer(rules: str, why: str | None = None, unreachable: str | None = None) -> dict:
+    """A robots.txt outcome as cached for the cycle: its rules, and its Sitemap lines for discovery."""
+    return {"rules": rules, "why": why, "unreachable": unreachable, "sitemaps": list(Protego.parse(rules).sitemaps)}
 
 
 class RobotsCache:
@@ -71,21 +77,33 @@ class RobotsCache:
         return answer
 
     def _fetch(self, origin: str) -> dict:
+        """RFC 9309: up to MAX_REDIRECTS redirects followed (each hop through the address policy); 4xx or
+        too many redirects: no rules; 5xx or unreachable: everything disallowed for this cycle."""
         self.fetches += 1
+        url = f"{origin}/robots.txt"
         try:
-            resp = self.fetcher.raw_get(f"{origin}/robots.txt")
-            with resp:
-                if 300 <= resp.status_code < 500:  # absent (a redirected robots.txt counts as absent too)
-                    return {"rules": "", "why": None, "unreachable": None}
-                if resp.status_code >= 500:
-                    return {"rules": DISALLOW_ALL, "unreachable": None,
-                            "why": f"robots.txt answered {resp.status_code}: assuming all disallowed"}
-                body = self.fetcher.read_body(resp, time.monotonic() + self.fetcher.s.deadline_s)
+            for _ in range(MAX_REDIRECTS + 1):
+                resp = self.fetcher.raw_get(url)
+                with resp:
+                    location = resp.headers.get("Location")
+                    if resp.status_code in (301, 302, 303, 307, 308) and location:
+                        url = urljoin(url, location)
+                        continue
+                    if 400 <= resp.status_code < 500 or 300 <= resp.status_code < 400:
+                        return _answer("")
+                    if resp.status_code >= 500:
+                        return _answer(DISALLOW_ALL, why=f"robots.txt answered {resp.status_code}: "
+                                                         "assuming all disallowed this cycle")
+                    body = self.fetcher.read_body(resp, time.monotonic() + self.fetcher.s.deadline_s)
+                    return _answer(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
         except (requests.RequestException, FetchFailed) as exc:
-            return {"rules": DISALLOW_ALL, "why": None,
-                    "unreachable": f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300]}
-        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
-        return {"rules": text, "why": None, "unreachable": None}
+            detail = exc.detail if isinstance(exc, FetchFailed) else f"{type(exc).__name__}: {exc}"
+            return _answer(DISALLOW_ALL, unreachable=f"robots.txt unreachable: {detail}"[:300])
+        return _answer("", why=f"robots.txt redirected more than {MAX_REDIRECTS} times: taken as absent")
+
+    def sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` URLs of the robots.txt of `url`'s origin (fetched if not yet this cycle)."""
+        return list(self._answer(self._origin(url)).get("sitemaps", []))
 
     def check(self, url: str) -> None:
         """Raise FetchFailed (robots_disallowed, or failed if the host is unreachable) unless allowed."""

@@ -4,6 +4,7 @@ import itertools
 import time
 
 from extract.client import Fetcher
+from sample_site.site import Page
 from tests.conftest import make_settings
 
 
@@ -126,3 +127,30 @@ def test_unreachable_robots_means_disallowed(tmp_path, fresh_site):
     assert fetcher.get(fresh_site.url("/news/xi-putin-call")).state == "robots_disallowed"
     assert fetcher.robots.fetches == 1
     assert "503" in fetcher.get(fresh_site.url("/news/taiwan-next-door")).detail
+
+
+def test_robots_redirect_is_followed_rfc9309(tmp_path, fresh_site):
+    """An http -> elsewhere redirect of robots.txt is followed: its rules apply, its Sitemap lines are kept."""
+    fresh_site.pages["/robots.txt"] = Page(status=301, headers={"Location": "/meta/robots-real.txt"})
+    fresh_site.pages["/meta/robots-real.txt"] = Page(
+        b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap-news.xml\n", "text/plain")
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site))
+    res = fetcher.get(fresh_site.url("/private/embargoed-briefing"))
+    assert res.state == "robots_disallowed"
+    assert fetcher.get(fresh_site.url("/news/xi-putin-call")).state == "ok"
+    assert fetcher.robots.sitemaps(fresh_site.url("/")) == ["/sitemap-news.xml"]
+    assert [h.path for h in fresh_site.hits][:2] == ["/robots.txt", "/meta/robots-real.txt"]
+
+
+def test_robots_redirect_loop_is_taken_as_absent(tmp_path, fresh_site):
+    fresh_site.pages["/robots.txt"] = Page(status=302, headers={"Location": "/robots.txt?again"})
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site))
+    assert fetcher.get(fresh_site.url("/private/embargoed-briefing")).state == "ok"  # no rules
+    assert [h.path.split("?")[0] for h in fresh_site.hits].count("/robots.txt") == 6  # 1 + 5 redirects
+
+
+def test_robots_redirect_to_a_private_address_disallows_the_host(tmp_path, fresh_site):
+    fresh_site.pages["/robots.txt"] = Page(status=301, headers={"Location": "http://169.254.169.254/robots.txt"})
+    fetcher = Fetcher(make_settings(tmp_path, fresh_site))
+    res = fetcher.get(fresh_site.url("/news/xi-putin-call"))
+    assert res.state == "failed" and "robots.txt unreachable" in res.detail and "169.254.169.254" in res.detail
