@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from extract.canonical import canonical_url, host_of
@@ -27,6 +28,32 @@ if TYPE_CHECKING:
     from newsmon.config import Settings
 
 Validators = Callable[[str], dict]
+
+
+class PinnedAdapter(HTTPAdapter):
+    """Connects each host to the address the address policy checked for it (DNS rebinding defence).
+
+    The connection keeps the host name for the Host header, TLS SNI and certificate checks; only the
+    socket goes to the pinned address. A host with no checked address cannot be connected to."""
+
+    def __init__(self, pins: dict[tuple[str, int], str], **kw: object):
+        self.pins = pins
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args: object, **kw: object) -> None:
+        super().init_poolmanager(*args, **kw)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _pinned_pool(HTTPConnectionPool, self.pins), "https": _pinned_pool(HTTPSConnectionPool, self.pins)}
+
+
+def _pinned_pool(base: type[HTTPConnectionPool], pins: dict[tuple[str, int], str]) -> type[HTTPConnectionPool]:
+    class PinnedConnection(base.ConnectionCls):  # type: ignore[name-defined,misc]
+        def __init__(self, host: str, port: int | None = None, *args: object, **kw: object):
+            super().__init__(host, port, *args, **kw)
+            # ".invalid" never resolves (RFC 6761): without a checked address the connection fails
+            self._dns_host = pins.get((host.strip("[]").lower(), self.port), "unchecked-address.invalid")
+
+    return type(f"Pinned{base.__name__}", (base,), {"ConnectionCls": PinnedConnection})
 
 
 class BoundedRetry(Retry):
@@ -83,7 +110,8 @@ class Fetcher:
             respect_retry_after_header=True, raise_on_status=False, redirect=False,
         )
         retry.max_retry_after = settings.max_retry_after_s
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+        self._pins: dict[tuple[str, int], str] = {}
+        adapter = PinnedAdapter(self._pins, max_retries=retry, pool_maxsize=4)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # With a run folder, robots.txt answers and each host's last request time are shared by all
@@ -120,8 +148,11 @@ class Fetcher:
                 clock.write_text(repr(time.time()), encoding="utf-8")
 
     def raw_get(self, url: str, headers: dict[str, str] | None = None) -> requests.Response:
-        """One GET, no redirects followed, address checked and host delay kept; body not yet read."""
-        self.policy.check_url(url)
+        """One GET, no redirects followed, address checked and host delay kept; body not yet read.
+        The connection goes to the address that was checked (no second DNS answer can redirect it)."""
+        parts = urlsplit(url)
+        addrs = self.policy.check_url(url)
+        self._pins[(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))] = addrs[0]
         self._wait_turn(url)
         return self.session.get(url, headers=headers or {}, stream=True, allow_redirects=False,
                                 timeout=(self.s.connect_timeout_s, self.s.read_timeout_s))
