@@ -101,7 +101,7 @@ class Fetcher:
             "User-Agent": settings.full_user_agent,
             "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
                       "application/xml;q=0.9,*/*;q=0.5",
-            "Accept-Encoding": "gzip, deflate",
+            "Accept-Encoding": "gzip, deflate, br",
         })
         retry = BoundedRetry(
             total=settings.retries, connect=settings.retries, read=settings.retries,

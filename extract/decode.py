@@ -1,4 +1,6 @@
-"""Bytes to text for HTML: declared charset, then BOM, then <meta>, then detection; never Latin-1 by default."""
+"""Bytes to text for HTML in the WHATWG order: a byte-order mark, then the transport (Content-Type)
+charset, then <meta charset> / http-equiv, then detection (UTF-8 if the bytes are valid UTF-8, else a
+detector's guess, with windows-1252 for the Western single-byte family, as browsers do)."""
 
 from __future__ import annotations
 
@@ -43,18 +45,35 @@ def looks_binary(body: bytes) -> bool:
     return b"\x00" in head or controls / len(head) > 0.05
 
 
+# Single-byte Western encodings a detector confuses on short text; windows-1252 (a superset of Latin-1's
+# printable range) is what browsers use for them, so "Café" does not come out as "Cafķ".
+WESTERN = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_4", "iso8859_9",
+           "iso8859_13", "iso8859_15", "mac_roman", "mac_latin2", "cp850", "cp437"}
+
+
+def _detected(body: bytes) -> str | None:
+    try:
+        body[:200_000].decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start > 199_990:  # a character cut by the sample's end
+            return "utf-8"
+    best = from_bytes(body[:200_000]).best()
+    enc = _known(best.encoding) if best is not None else None
+    return "cp1252" if enc in WESTERN else enc
+
+
 def sniff_encoding(body: bytes, content_type: str = "") -> tuple[str, str]:
-    """Return (encoding, where it came from): header, bom, meta or detected."""
-    if enc := _known(header_charset(content_type)):
-        return enc, "header"
+    """Return (encoding, where it came from): bom, header, meta, detected or default."""
     _, bom_enc = EncodingDetector.strip_byte_order_mark(body[:4])
     if enc := _known(bom_enc):
         return enc, "bom"
+    if enc := _known(header_charset(content_type)):
+        return enc, "header"
     declared = EncodingDetector.find_declared_encoding(body[:SNIFF_BYTES], is_html=True)
     if enc := _known(declared):
         return enc, "meta"
-    best = from_bytes(body[:200_000]).best()
-    if best is not None and (enc := _known(best.encoding)):
+    if enc := _detected(body):
         return enc, "detected"
     return "utf-8", "default"
 
@@ -63,6 +82,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     """Decode an HTML body to str, raising FetchFailed(not_article) for binary data served as text."""
     if looks_binary(body):
         raise FetchFailed("not_article", "binary content, not text")
-    encoding, _ = sniff_encoding(body, content_type)
-    text = body.decode(encoding, errors="replace")
-    return text.lstrip("\ufeff")
+    encoding, source = sniff_encoding(body, content_type)
+    if source == "bom":
+        body = EncodingDetector.strip_byte_order_mark(body)[0]
+    return body.decode(encoding, errors="replace").lstrip("\ufeff")

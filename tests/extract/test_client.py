@@ -154,3 +154,53 @@ def test_robots_redirect_to_a_private_address_disallows_the_host(tmp_path, fresh
     fetcher = Fetcher(make_settings(tmp_path, fresh_site))
     res = fetcher.get(fresh_site.url("/news/xi-putin-call"))
     assert res.state == "failed" and "robots.txt unreachable" in res.detail and "169.254.169.254" in res.detail
+
+
+def _encoded_server(body: bytes, encoding: str):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/robots.txt":
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    import threading
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_brotli_and_nested_encodings_are_decoded_and_capped_after_decompression(tmp_path, site):
+    import gzip
+
+    import brotli
+
+    html = b"<html><body><p>" + "Xi Jinping \u2014 Vladimir Putin".encode() + b"</p></body></html>"
+    cases = [(brotli.compress(html), "br", "ok"), (gzip.compress(brotli.compress(html)), "br, gzip", "ok"),
+             (brotli.compress(b"a" * 20_000_000), "br", "failed")]
+    for body, encoding, state in cases:
+        server = _encoded_server(body, encoding)
+        try:
+            settings = make_settings(tmp_path, site)
+            res = Fetcher(settings).get(f"http://127.0.0.1:{server.server_address[1]}/news/x")
+        finally:
+            server.shutdown()
+            server.server_close()
+        assert res.state == state, (encoding, res.detail)
+        if state == "ok":
+            assert res.body == html
+        else:
+            assert "too large: over 5000000 bytes decompressed" in res.detail and len(body) < 100_000

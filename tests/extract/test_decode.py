@@ -8,10 +8,24 @@ from extract.errors import FetchFailed
 TEXT = "<html><body><p>Caf\u00e9 \u201cquoted\u201d \u2013 na\u00efve</p></body></html>"
 
 
-def test_header_charset_wins():
-    body = TEXT.encode("cp1252")
+def test_header_charset_before_meta():
+    body = ('<meta charset="utf-8">' + TEXT).encode("cp1252")
     assert sniff_encoding(body, "text/html; charset=windows-1252") == ("cp1252", "header")
+    assert decode_html(body, "text/html; charset=windows-1252").endswith(TEXT)
+
+
+def test_a_byte_order_mark_wins_over_the_transport_charset():
+    body = codecs.BOM_UTF8 + TEXT.encode("utf-8")
+    assert sniff_encoding(body, "text/html; charset=windows-1252") == ("utf-8", "bom")
     assert decode_html(body, "text/html; charset=windows-1252") == TEXT
+    utf16 = codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le")
+    assert decode_html(utf16, "text/html; charset=iso-8859-1") == TEXT
+
+
+def test_latin1_without_any_declaration_is_read_as_western():
+    body = "<html><body><p>Caf\u00e9 society returns to the harbour.</p></body></html>".encode("latin-1")
+    assert sniff_encoding(body, "text/html") == ("cp1252", "detected")
+    assert "Caf\u00e9 society" in decode_html(body, "text/html")
 
 
 def test_bom_before_meta():
