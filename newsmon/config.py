@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -21,12 +22,14 @@ class ConfigError(ValueError):
 class Settings(BaseModel):
     """Every documented config key, with its default (see README, "Configuration")."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a TOML value must have the key's own type ("yes" is not a boolean, true is not a number);
+    # an integer is accepted where a number is expected, and a string where a path is
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     seeds: list[str] = Field(min_length=1)
     feeds: list[str] = []
-    db: Path = Path("var/newsmon.duckdb")
-    data_dir: Path = Path("var/data")
+    db: Path = Field(default=Path("var/newsmon.duckdb"), strict=False)
+    data_dir: Path = Field(default=Path("var/data"), strict=False)
     max_depth: Annotated[int, Field(ge=0, le=5)] = 2
     allow_private_networks: bool | list[str] = False
     user_agent: str = DEFAULT_USER_AGENT
@@ -61,7 +64,7 @@ class Settings(BaseModel):
     @classmethod
     def _webhook(cls, url: str | None) -> str | None:
         if url is not None and not url.lower().startswith(("http://", "https://")):
-            raise ValueError(f"not an http(s) URL: {url!r}")
+            raise ValueError(f"not an http(s) URL: {redact(url)!r}")
         return url
 
     @field_validator("seeds", "feeds")
@@ -69,7 +72,7 @@ class Settings(BaseModel):
     def _http_urls(cls, urls: list[str]) -> list[str]:
         for url in urls:
             if not url.lower().startswith(("http://", "https://")):
-                raise ValueError(f"not an http(s) URL: {url!r}")
+                raise ValueError(f"not an http(s) URL: {redact(url)!r}")
         return urls
 
     @field_validator("allow_private_networks")
@@ -88,6 +91,11 @@ class Settings(BaseModel):
         return f"{self.user_agent} (+{self.contact_url})"
 
 
+def redact(text: str) -> str:
+    """`text` with the user:password part of any URL in it masked, for messages and logs."""
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@", r"\1***@", text)
+
+
 def _one_line(err: ValidationError) -> str:
     parts = []
     for e in err.errors():
@@ -96,7 +104,7 @@ def _one_line(err: ValidationError) -> str:
         if e["type"] == "extra_forbidden":
             msg = "unknown key"
         parts.append(f"{key}: {msg}")
-    return "; ".join(parts)
+    return redact("; ".join(parts))
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:

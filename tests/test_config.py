@@ -44,3 +44,33 @@ def test_missing_file_and_no_config(tmp_path, monkeypatch):
         load_settings(tmp_path / "nope.toml")
     with pytest.raises(ConfigError, match="NEWSMON_CONFIG"):
         load_settings()
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ('allow_private_networks = "yes"', "allow_private_networks"),   # not a boolean: never "allow all"
+    ("per_host_delay_s = true", "per_host_delay_s"),                 # not a number
+    ("retries = false", "retries"),
+    ('max_pages = "10"', "max_pages"),
+    ("relevance_threshold = true", "relevance_threshold"),
+    ("allow_private_networks = [1]", "allow_private_networks"),
+    ("revisit_after_s = [true]", "revisit_after_s"),
+])
+def test_values_must_have_their_own_toml_type(tmp_path, line, key):
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, f'seeds = ["https://n.example/a"]\n{line}\n'))
+    assert f"{key}" in str(err.value)
+
+
+def test_numbers_accept_integers_and_paths_strings(tmp_path):
+    s = load_settings(write(tmp_path, 'seeds = ["https://n.example/a"]\nper_host_delay_s = 2\ndb = "w.duckdb"\n'
+                                      "revisit_after_s = [60, 120.5]\n"))
+    assert s.per_host_delay_s == 2.0 and str(s.db) == "w.duckdb" and s.revisit_after_s == [60.0, 120.5]
+
+
+def test_an_error_never_prints_credentials(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, 'seeds = ["ftp://editor:s3cret@n.example/a"]\n'
+                                      'alert_webhook_url = "hook://ops:hunter2@alerts.example/x"\n'))
+    message = str(err.value)
+    assert "s3cret" not in message and "hunter2" not in message and "editor" not in message
+    assert "ftp://***@n.example/a" in message
