@@ -41,13 +41,15 @@ def main_options(ctx: typer.Context, config: ConfigOpt = None) -> None:
 @app.command()
 def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
     """One full ingestion cycle: discover, fetch, parse, relate, load, check."""
-    from newsmon.pipeline import run_cycle
+    from newsmon.pipeline import RunInProgress, run_cycle
     from newsmon.progress import CycleProgress
 
     settings = _settings(ctx, config)
     try:
         with CycleProgress(err) as progress:
             report = run_cycle(settings, progress=progress.message, on_stage=progress.stage)
+    except RunInProgress as exc:
+        raise _fail(f"refused: {exc}", 3) from None
     except Exception as exc:  # one line for the user; the traceback is not theirs to read
         raise _fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
     states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items()))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,36 @@ class CycleReport:
     loaded: dict[str, int] = field(default_factory=dict)
     checks: int = 0
     rounds: list[int] = field(default_factory=list)
+
+
+class RunInProgress(RuntimeError):
+    """Another `newsmon run` holds this warehouse's run lock."""
+
+
+@contextmanager
+def run_lock(settings: Settings, run_id: str) -> Iterator[None]:
+    """Hold `<db>.run.lock` for the cycle, or refuse at once naming the run that holds it.
+
+    flock: the lock goes with the process, so a killed run never leaves it behind."""
+    path = Path(settings.db).with_name(Path(settings.db).name + ".run.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown run"
+            raise RunInProgress(f"another newsmon run is working on {settings.db}: {holder}") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{run_id} (pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC)\n")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def new_run_id() -> str:
@@ -59,7 +92,17 @@ def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[
 
 def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress | None = None,
               on_stage: Callable[[str, int], None] | None = None) -> CycleReport:
-    """plan -> fetch rounds (per host) -> parse -> relate -> load -> checks -> publish; then clean up."""
+    """plan -> fetch rounds (per host) -> parse -> relate -> load -> checks -> publish; then clean up.
+    One run per warehouse at a time: a second one is refused at once (RunInProgress)."""
+    say = progress or (lambda _m: None)
+    stage = on_stage or (lambda _name, _total: None)
+    report = CycleReport(run_id or new_run_id())
+    with run_lock(settings, report.run_id):
+        return _cycle(settings, report, say, stage)
+
+
+def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callable[[str, int], None]) -> CycleReport:
+    """The stages of one cycle, under the run lock; a failed run keeps its staging files for diagnosis."""
     from extract.retention import collect_raw, finish_run
     from transform.stage import parse_manifest, relate
     from warehouse.batch import read_table
@@ -68,9 +111,6 @@ def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress 
     from warehouse.frontier import referenced_raw
     from warehouse.load import load_batch
 
-    say = progress or (lambda _m: None)
-    stage = on_stage or (lambda _name, _total: None)
-    report = CycleReport(run_id or new_run_id())
     ok = False
     try:
         manifests = crawl(settings, report.run_id, say, stage)

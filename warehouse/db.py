@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -12,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+log = logging.getLogger("newsmon.warehouse")
 
 MIGRATIONS = resources.files("warehouse") / "migrations"
 
@@ -51,13 +54,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 def _retrying(open_: Callable[[], duckdb.DuckDBPyConnection], wait_s: float) -> duckdb.DuckDBPyConnection:
     """Open, retrying while another process holds the file's lock (DuckDB allows one writer)."""
     deadline = time.monotonic() + wait_s
-    delay = 0.05
+    delay, said = 0.05, False
     while True:
         try:
             return open_()
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise
+            if not said:  # never a silent wait
+                log.warning("the warehouse is locked by another process (%s); waiting up to %.0f s",
+                            str(exc).splitlines()[0][:200], wait_s)
+                said = True
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
