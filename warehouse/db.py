@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -29,11 +30,31 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+class MigrationChanged(RuntimeError):
+    """A migration file differs from the one this warehouse applied: migrations are immutable."""
+
+
+def checksum(sql: str) -> str:
+    return hashlib.sha256(sql.encode("utf-8")).hexdigest()
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply migrations not yet recorded in schema_migrations; return the versions applied."""
+    """Apply migrations not yet recorded in schema_migrations; return the versions applied.
+
+    Each applied file's checksum is recorded; a shipped file that differs from the one a warehouse
+    applied refuses to run (the change belongs in a new migration). Warehouses from before checksums
+    were recorded get the shipped checksums (migration 0006 repairs the earlier edits of 0003)."""
     con.execute("create table if not exists schema_migrations "
                 "(version integer primary key, name varchar not null, applied_at timestamp not null)")
-    done = {v for (v,) in con.execute("select version from schema_migrations").fetchall()}
+    con.execute("alter table schema_migrations add column if not exists checksum varchar")
+    shipped = {version: (name, checksum(sql)) for version, name, sql in migrations()}
+    done = dict(con.execute("select version, checksum from schema_migrations").fetchall())
+    for version, recorded in done.items():
+        if recorded is not None and version in shipped and recorded != shipped[version][1]:
+            raise MigrationChanged(
+                f"migration {shipped[version][0]} differs from the one this warehouse applied (checksum "
+                f"{recorded[:12]}, shipped {shipped[version][1][:12]}): migrations are immutable once "
+                "released; put the change in a new migration")
     applied = []
     for version, name, sql in migrations():
         if version in done:
@@ -41,13 +62,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("begin transaction")
         try:
             con.execute(sql)
-            con.execute("insert into schema_migrations values (?, ?, cast(now() at time zone 'UTC' as timestamp))",
-                        [version, name])
+            con.execute("insert into schema_migrations values (?, ?, cast(now() at time zone 'UTC' as timestamp), ?)",
+                        [version, name, checksum(sql)])
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
         applied.append(version)
+    con.execute("update schema_migrations set checksum = s.checksum "
+                "from (select unnest(?::integer[]) as version, unnest(?::varchar[]) as checksum) as s "
+                "where schema_migrations.version = s.version and schema_migrations.checksum is null",
+                [list(shipped), [c for _, c in shipped.values()]])
     return applied
 
 
