@@ -30,6 +30,15 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+def rollback(con: duckdb.DuckDBPyConnection, error: Exception) -> None:
+    """Roll back after `error` without hiding it: a failed write or commit (a full disk, say) may leave
+    no transaction to roll back, and that second error must not replace the first."""
+    try:
+        con.execute("rollback")
+    except duckdb.Error as second:
+        error.add_note(f"(then rollback: {second})")
+
+
 class MigrationChanged(RuntimeError):
     """A migration file differs from the one this warehouse applied: migrations are immutable."""
 
@@ -65,8 +74,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("insert into schema_migrations values (?, ?, cast(now() at time zone 'UTC' as timestamp), ?)",
                         [version, name, checksum(sql)])
             con.execute("commit")
-        except Exception:
-            con.execute("rollback")
+        except Exception as exc:
+            rollback(con, exc)
             raise
         applied.append(version)
     con.execute("update schema_migrations set checksum = s.checksum "

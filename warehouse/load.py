@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from warehouse.batch import SCHEMAS, write_table
-from warehouse.db import writer
+from warehouse.db import rollback, writer
 from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
@@ -46,7 +46,7 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
             con.execute("commit")
-        except Exception:
-            con.execute("rollback")
+        except Exception as exc:
+            rollback(con, exc)
             raise
     return counts

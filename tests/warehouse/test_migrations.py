@@ -60,6 +60,6 @@ def test_a_changed_migration_is_refused_with_a_clear_message(tmp_path):
     con = duckdb.connect(str(db))
     con.execute("update schema_migrations set checksum = 'f00d' || checksum where version = 3")
     con.close()
-    with pytest.raises(MigrationChanged, match="migration 0003_trend_analytics.sql differs from the one this "
-                                               "warehouse applied.*put the change in a new migration"):
+    with pytest.raises(MigrationChanged, match=r"migration 0003_trend_analytics\.sql differs from the one this "
+                                               r"warehouse applied.*put the change in a new migration"):
         connect(db)
