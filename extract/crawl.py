@@ -30,7 +30,7 @@ from extract.errors import FetchFailed
 from extract.feeds import feed_items
 from extract.frontier import Budget, Frontier, order_revisits, order_unfetched
 from extract.links import article_links, feed_links, looks_like_article
-from extract.rawstore import RawStore
+from extract.rawstore import CorruptRaw, RawStore
 
 if TYPE_CHECKING:
     from newsmon.config import Settings
@@ -85,13 +85,14 @@ def _from_row(row: dict) -> dict:
 def fetch_one(fetcher: Fetcher, store: RawStore, rec: dict) -> dict:
     """Fetch a record's URL, conditionally when its last body is kept; returns the record's `fetch` dict."""
     known = rec.get("known") or {}
-    usable = bool(known.get("raw_sha256")) and store.has(known["raw_sha256"])
+    usable, note = _kept_body(store, known.get("raw_sha256"))
     last_hop = known.get("final_url") or rec["url"]  # a redirect's validators belong to where it ends
     res = fetcher.get(rec["url"], lambda u: known if usable and u == last_hop else {})
     out = {"state": res.state, "detail": res.detail, "status": res.status, "final_url": res.final_url,
            "content_type": res.content_type, "fetched_at": res.fetched_at.isoformat(),
            "etag": res.etag, "last_modified": res.last_modified,
-           "prior_state": known.get("state"), "prior_detail": known.get("detail"), "raw_sha256": None}
+           "prior_state": known.get("state"), "prior_detail": known.get("detail"), "raw_sha256": None,
+           "note": note}
     if res.state == "ok":
         out["raw_sha256"] = store.put(res.body or b"")
     elif res.state == "not_modified":
@@ -100,13 +101,26 @@ def fetch_one(fetcher: Fetcher, store: RawStore, rec: dict) -> dict:
     return out
 
 
+def _kept_body(store: RawStore, sha: str | None) -> tuple[bool, str | None]:
+    """Whether the last body is kept and readable (so validators may be sent), and a note if it is corrupt:
+    a corrupt body is moved aside and the page fetched again without validators."""
+    if not sha or not store.has(sha):
+        return False, None
+    try:
+        store.get(sha)
+    except CorruptRaw as exc:
+        moved = store.quarantine(sha)
+        return False, f"{exc}; moved to {moved.name}, fetched again without validators"
+    return True, None
+
+
 def page_html(store: RawStore, fetch: dict) -> str | None:
     """Decoded HTML of a fetched record, or None if it has no usable bytes."""
     if fetch.get("state") not in ("ok", "not_modified") or not fetch.get("raw_sha256"):
         return None
     try:
         return decode_html(store.get(fetch["raw_sha256"]), fetch.get("content_type", ""))
-    except (FetchFailed, FileNotFoundError):
+    except (FetchFailed, OSError):  # absent or corrupt (CorruptRaw) bytes: nothing to parse
         return None
 
 

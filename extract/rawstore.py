@@ -6,7 +6,12 @@ import gzip
 import hashlib
 import os
 import tempfile
+import zlib
 from pathlib import Path
+
+
+class CorruptRaw(OSError):
+    """A kept raw body that cannot be read back; treated as missing."""
 
 
 class RawStore:
@@ -31,8 +36,22 @@ class RawStore:
         return sha
 
     def get(self, sha: str) -> bytes:
-        """The bytes stored under `sha`; raises FileNotFoundError if absent."""
-        return gzip.decompress(self.path(sha).read_bytes())
+        """The bytes stored under `sha`; FileNotFoundError if absent, CorruptRaw (naming the file) if the
+        file does not decompress or its bytes are not the ones it is named for."""
+        path = self.path(sha)
+        try:
+            body = gzip.decompress(path.read_bytes())
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise CorruptRaw(f"raw body {path} is corrupt ({type(exc).__name__}: {exc})") from None
+        if hashlib.sha256(body).hexdigest() != sha:
+            raise CorruptRaw(f"raw body {path} is corrupt (its bytes do not match its name)")
+        return body
+
+    def quarantine(self, sha: str) -> Path:
+        """Move a corrupt body aside (kept for diagnosis as <sha>.gz.corrupt) so it is fetched again."""
+        target = self.path(sha).with_suffix(".gz.corrupt")
+        os.replace(self.path(sha), target)
+        return target
 
     def has(self, sha: str) -> bool:
         return self.path(sha).exists()

@@ -162,7 +162,8 @@ def ledger_row(settings: Settings, rec: dict, run_id: str) -> dict:
     revalidated = fetch["state"] == "not_modified" or state in ARTICLE_STATES
     aid = rec.get("article_id") or (known.get("article_id") if revalidated else None)
     stamp = ts(fetch.get("fetched_at")) or datetime.now(UTC).replace(tzinfo=None)
-    row = {"url": rec["url"], "state": state, "detail": detail or None, "http_status": fetch.get("status"),
+    row = {"url": rec["url"], "state": state, "detail": detail or fetch.get("note") or None,
+           "http_status": fetch.get("status"),
            "final_url": fetch.get("final_url"), "article_id": aid, "relation": rec["relation"],
            "hops": rec.get("hops"), "discovered_from": rec.get("via"), "run_id": run_id,
            "first_seen_at": ts(known.get("first_seen_at")) or stamp, "is_feed": bool(rec.get("is_feed"))}
