@@ -50,9 +50,26 @@ def staging_dir(settings: Settings, run_id: str) -> Path:
     return Path(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
 
 
+class StagingCorrupt(ValueError):
+    """A run's staging file that cannot be read back (truncated or damaged): the run fails naming it."""
+
+
 def read_records(path: str | Path) -> list[dict]:
-    """The records of a shard or manifest file."""
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
+    """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
+    records = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
+    for n, line in enumerate(lines, 1):
+        if not line:
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise StagingCorrupt(f"staging file {path} is corrupt at line {n}: {exc}; "
+                                 "the next run plans afresh") from None
+    return records
 
 
 def write_records(path: Path, records: list[dict]) -> Path:

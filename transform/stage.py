@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.crawl import page_html, read_records, staging_dir
+from extract.crawl import StagingCorrupt, page_html, read_records, staging_dir
 from extract.rawstore import RawStore
 from transform.article import NotArticle, extract_article
 from transform.entities import analyse
@@ -119,12 +119,17 @@ def _seed_texts(records: Iterable[dict], store: RawStore, model: str) -> list[tu
 
 
 def _stream(paths: list[str]) -> Iterator[dict]:
-    """The records of the parsed files, one at a time."""
+    """The records of the parsed files, one at a time (StagingCorrupt naming a damaged file)."""
     for path in paths:
         with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
                     yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise StagingCorrupt(f"staging file {path} is corrupt at line {n}: {exc}; "
+                                         "the next run plans afresh") from None
 
 
 def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:

@@ -1,0 +1,30 @@
+"""A truncated staging file: the stage that reads it fails naming the file; the next run plans afresh
+and stores everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.crawl import StagingCorrupt
+from newsmon.pipeline import crawl, run_cycle
+from tests.conftest import make_settings, read_rows
+from transform.stage import parse_manifest, relate
+
+
+def test_a_truncated_staging_file_fails_its_stage_by_name_and_the_next_run_recovers(tmp_path, site):
+    settings = make_settings(tmp_path, site)
+    manifests = crawl(settings, "broken-run", lambda _m: None, lambda _n, _t: None)
+    victim = next(m for m in manifests if "fetched" in m)
+    text = open(victim, encoding="utf-8").read()
+    with open(victim, "w", encoding="utf-8") as fh:
+        fh.write(text[: len(text) // 2])  # cut mid-record, as a damaged disk would
+    with pytest.raises(StagingCorrupt, match=f"staging file {victim} is corrupt at line"):
+        parse_manifest(settings, victim)
+    parsed = [parse_manifest(settings, m) for m in manifests if m != victim]
+    with open(parsed[0], "a", encoding="utf-8") as fh:
+        fh.write('{"url": "http://cut')
+    with pytest.raises(StagingCorrupt, match="is corrupt at line"):
+        relate(settings, "broken-run", parsed)
+    report = run_cycle(settings)
+    assert report.states["stored"] == 8
+    assert read_rows(settings.db, "select count(*) from articles") == [(8,)]
