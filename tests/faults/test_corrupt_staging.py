@@ -3,6 +3,8 @@ and stores everything."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extract.crawl import StagingCorrupt
@@ -15,9 +17,8 @@ def test_a_truncated_staging_file_fails_its_stage_by_name_and_the_next_run_recov
     settings = make_settings(tmp_path, site)
     manifests = crawl(settings, "broken-run", lambda _m: None, lambda _n, _t: None)
     victim = next(m for m in manifests if "fetched" in m)
-    text = open(victim, encoding="utf-8").read()
-    with open(victim, "w", encoding="utf-8") as fh:
-        fh.write(text[: len(text) // 2])  # cut mid-record, as a damaged disk would
+    text = Path(victim).read_text(encoding="utf-8")
+    Path(victim).write_text(text[: len(text) // 2], encoding="utf-8")  # cut mid-record, as a damaged disk would
     with pytest.raises(StagingCorrupt, match=f"staging file {victim} is corrupt at line"):
         parse_manifest(settings, victim)
     parsed = [parse_manifest(settings, m) for m in manifests if m != victim]
