@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -37,21 +38,35 @@ class PinnedAdapter(HTTPAdapter):
     socket goes to the pinned address. A host with no checked address cannot be connected to."""
 
     def __init__(self, pins: dict[tuple[str, int], str], **kw: object):
-        self.pins = pins
+        self.pins, self.tracker = pins, threading.local()
         super().__init__(**kw)
 
     def init_poolmanager(self, *args: object, **kw: object) -> None:
         super().init_poolmanager(*args, **kw)
         self.poolmanager.pool_classes_by_scheme = {
-            "http": _pinned_pool(HTTPConnectionPool, self.pins), "https": _pinned_pool(HTTPSConnectionPool, self.pins)}
+            "http": _pinned_pool(HTTPConnectionPool, self.pins, self.tracker),
+            "https": _pinned_pool(HTTPSConnectionPool, self.pins, self.tracker)}
 
 
-def _pinned_pool(base: type[HTTPConnectionPool], pins: dict[tuple[str, int], str]) -> type[HTTPConnectionPool]:
+class DeadlineExceeded(Exception):
+    """Raised (deliberately not an OSError, so urllib3 does not retry it) when a request starts past its deadline."""
+
+
+def _pinned_pool(base: type[HTTPConnectionPool], pins: dict[tuple[str, int], str],
+                 tracker: threading.local) -> type[HTTPConnectionPool]:
     class PinnedConnection(base.ConnectionCls):  # type: ignore[name-defined,misc]
         def __init__(self, host: str, port: int | None = None, *args: object, **kw: object):
             super().__init__(host, port, *args, **kw)
             # ".invalid" never resolves (RFC 6761): without a checked address the connection fails
             self._dns_host = pins.get((host.strip("[]").lower(), self.port), "unchecked-address.invalid")
+
+        def request(self, *args: object, **kw: object) -> None:
+            box = getattr(tracker, "box", None)  # the calling request's deadline watchdog
+            if box is not None:
+                if time.monotonic() >= box["deadline"]:
+                    raise DeadlineExceeded()
+                box["conn"] = self
+            super().request(*args, **kw)
 
     return type(f"Pinned{base.__name__}", (base,), {"ConnectionCls": PinnedConnection})
 
@@ -111,7 +126,7 @@ class Fetcher:
         )
         retry.max_retry_after = settings.max_retry_after_s
         self._pins: dict[tuple[str, int], str] = {}
-        adapter = PinnedAdapter(self._pins, max_retries=retry, pool_maxsize=4)
+        adapter = self._adapter = PinnedAdapter(self._pins, max_retries=retry, pool_maxsize=4)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # With a run folder, robots.txt answers and each host's last request time are shared by all
@@ -147,15 +162,35 @@ class Fetcher:
                 clock.parent.mkdir(parents=True, exist_ok=True)
                 clock.write_text(repr(time.time()), encoding="utf-8")
 
-    def raw_get(self, url: str, headers: dict[str, str] | None = None) -> requests.Response:
+    def raw_get(self, url: str, headers: dict[str, str] | None = None,
+                deadline: float | None = None) -> requests.Response:
         """One GET, no redirects followed, address checked and host delay kept; body not yet read.
-        The connection goes to the address that was checked (no second DNS answer can redirect it)."""
+        The connection goes to the address that was checked (no second DNS answer can redirect it), and
+        a watchdog ends it at `deadline` however slowly the server sends its headers."""
         parts = urlsplit(url)
         addrs = self.policy.check_url(url)
         self._pins[(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))] = addrs[0]
         self._wait_turn(url)
-        return self.session.get(url, headers=headers or {}, stream=True, allow_redirects=False,
-                                timeout=(self.s.connect_timeout_s, self.s.read_timeout_s))
+        deadline = deadline if deadline is not None else time.monotonic() + self.s.deadline_s
+        box: dict = {"deadline": deadline}
+        self._adapter.tracker.box = box
+        fired = threading.Event()
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut_connection, [box, fired])
+        watchdog.daemon = True
+        watchdog.start()
+        late = FetchFailed("failed", f"deadline of {self.s.deadline_s:g}s exceeded before the response headers")
+        try:
+            return self.session.get(url, headers=headers or {}, stream=True, allow_redirects=False,
+                                    timeout=(self.s.connect_timeout_s, self.s.read_timeout_s))
+        except DeadlineExceeded:
+            raise late from None
+        except requests.RequestException:
+            if fired.is_set():
+                raise late from None
+            raise
+        finally:
+            watchdog.cancel()
+            self._adapter.tracker.box = None
 
     def read_body(self, resp: requests.Response, deadline: float) -> bytes:
         """Read a streamed body, decompressed, within the size cap and the deadline, whatever the server
@@ -213,7 +248,7 @@ class Fetcher:
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
-            resp = self.raw_get(current, headers)
+            resp = self.raw_get(current, headers, deadline)
             with resp:
                 if resp.status_code in (301, 302, 303, 307, 308):
                     current = self._next_hop(current, resp, hops)
@@ -243,6 +278,15 @@ class Fetcher:
             return FetchResult(state="failed", detail=f"HTTP {resp.status_code} {resp.reason}", **common)
         body = self.read_body(resp, deadline)
         return FetchResult(state="ok", body=body, **common)
+
+
+def _shut_connection(box: dict, fired: threading.Event) -> None:
+    """The deadline watchdog before the headers: shut the socket of the request's connection."""
+    fired.set()
+    conn = box.get("conn")
+    if conn is not None and getattr(conn, "sock", None) is not None:
+        with contextlib.suppress(OSError):
+            conn.sock.shutdown(socket.SHUT_RDWR)
 
 
 def _shut(raw: urllib3.HTTPResponse, fired: threading.Event) -> None:
