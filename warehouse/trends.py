@@ -7,9 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 from warehouse.db import read_connection, writer
+from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
-MARTS = SQL / "marts"
+REFRESH_SQL = SQL / "refresh_days.sql"
 Table = tuple[list[str], list[tuple]]
 
 
@@ -41,13 +42,16 @@ def cooccurring(db_path: str | Path, entity: str, min_articles: int = 1, since: 
 
 
 def rebuild_marts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Run every mart in warehouse/sql/marts (in name order) on an open transaction; return row counts."""
-    counts = {}
-    for mart in sorted((f for f in MARTS.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name):
-        table = mart.name.removesuffix(".sql")
-        con.execute(mart.read_text(encoding="utf-8"))
-        counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return counts
+    """Rebuild the marts whole on an open transaction (a repair): the load's refresh for every day that
+    has articles or mart rows. Returns row counts."""
+    con.execute("""
+        create or replace temp table touched_days as
+        select distinct cast(coalesce(published_at, fetched_at) as date) as day from articles
+        union
+        select distinct day from entity_daily_mart""")
+    run_named(con, REFRESH_SQL, {})
+    return {table: con.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("entity_daily_mart", "entity_totals")}
 
 
 def refresh_marts(db_path: str | Path) -> dict[str, int]:
