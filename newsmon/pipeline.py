@@ -70,17 +70,36 @@ def fetch_parallel(settings: Settings, shards: list[dict], progress: Progress) -
         return [m or "" for m in pool.map(lambda shard: fetch_shard(settings, shard, progress), shards)]
 
 
-def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[str, int], None]) -> list[str]:
-    """Plan from the frontier, fetch in rounds (per host, in parallel); return the files to parse."""
+def plan_cycle(settings: Settings, run_id: str, progress: Progress = lambda _m: None) -> list[dict]:
+    """Read the frontier and plan round 1 (the `discover` task and `newsmon run` alike)."""
     from extract.canonical import canonical_url
-    from extract.crawl import FETCH_ROUNDS, collect, expand, plan
+    from extract.crawl import plan
     from warehouse.frontier import read_frontier
 
     seeds = [u for u in (canonical_url(s) for s in settings.seeds) if u]
     frontier = read_frontier(settings.db, seeds, datetime.now(UTC).replace(tzinfo=None), settings.max_pages,
                              settings.revisit_after_s[0])
+    return plan(settings, run_id, frontier, progress)
+
+
+def publish_cycle(settings: Settings, run_id: str) -> Path:
+    """After the checks passed: publish to readers, remove the run's staging, collect expired raw bodies."""
+    from extract.retention import collect_raw, finish_run
+    from warehouse.db import publish
+    from warehouse.frontier import referenced_raw
+
+    path = publish(settings.db)
+    finish_run(settings, run_id, ok=True)
+    collect_raw(settings, lambda hashes: referenced_raw(settings.db, hashes))
+    return path
+
+
+def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[str, int], None]) -> list[str]:
+    """Plan from the frontier, fetch in rounds (per host, in parallel); return the files to parse."""
+    from extract.crawl import FETCH_ROUNDS, collect, expand
+
     stage("plan", 0)
-    shards = plan(settings, run_id, frontier, progress)
+    shards = plan_cycle(settings, run_id, progress)
     rounds: list[list[str]] = []
     for n in range(1, FETCH_ROUNDS + 1):
         if n > 1:
@@ -103,15 +122,12 @@ def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress 
 
 def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callable[[str, int], None]) -> CycleReport:
     """The stages of one cycle, under the run lock; a failed run keeps its staging files for diagnosis."""
-    from extract.retention import collect_raw, finish_run
+    from extract.retention import finish_run
     from transform.stage import parse_manifest, relate
     from warehouse.batch import read_table
     from warehouse.checks import run_checks
-    from warehouse.db import publish
-    from warehouse.frontier import referenced_raw
     from warehouse.load import load_batch
 
-    ok = False
     try:
         manifests = crawl(settings, report.run_id, say, stage)
         stage("parse", len(manifests))
@@ -127,9 +143,8 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
         stage("checks", 1)
         report.checks = len(run_checks(settings.db, batch))
         stage("publish", 1)
-        publish(settings.db)
-        ok = True
-    finally:
-        finish_run(settings, report.run_id, ok)
-    collect_raw(settings, lambda hashes: referenced_raw(settings.db, hashes))
+        publish_cycle(settings, report.run_id)
+    except BaseException:
+        finish_run(settings, report.run_id, ok=False)
+        raise
     return report

@@ -47,18 +47,9 @@ def _current(paths: Iterable[str]) -> list[str]:
 
 def discover(run_id: str) -> list[dict]:
     """Plan the cycle from the frontier: round 1's shards (seeds, feeds, never-fetched URLs)."""
-    from datetime import UTC, datetime
+    from newsmon.pipeline import plan_cycle
 
-    from extract.canonical import canonical_url
-    from extract.crawl import plan
-    from warehouse.frontier import read_frontier
-
-    def body(s: Settings) -> list[dict]:
-        seeds = [u for u in (canonical_url(x) for x in s.seeds) if u]
-        frontier = read_frontier(s.db, seeds, datetime.now(UTC).replace(tzinfo=None), s.max_pages, s.revisit_after_s[0])
-        return plan(s, run_id, frontier)
-
-    return _run(body)
+    return _run(lambda s: plan_cycle(s, run_id))
 
 
 def fetch(shard: dict) -> str:
@@ -105,17 +96,9 @@ def check(batch: str) -> int:
 
 def publish(run_id: str) -> str:
     """Publish the checked cycle to readers, remove its staging files, collect expired raw bodies."""
-    from extract.retention import collect_raw, finish_run
-    from warehouse.db import publish as publish_snapshot
-    from warehouse.frontier import referenced_raw
+    from newsmon.pipeline import publish_cycle
 
-    def body(s: Settings) -> str:
-        path = publish_snapshot(s.db)
-        finish_run(s, run_id, ok=True)
-        collect_raw(s, lambda hashes: referenced_raw(s.db, hashes))
-        return str(path)
-
-    return _run(body)
+    return _run(lambda s: str(publish_cycle(s, run_id)))
 
 
 def alerts() -> int:
