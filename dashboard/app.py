@@ -25,10 +25,13 @@ def article_lines(frame) -> str:  # type: ignore[no-untyped-def]
     lines = []
     for row in frame.itertuples():
         reason = {"seed": "seed", "linked": f"linked, {row.hops} hop(s)",
-                  "feed": f"feed, relevance {row.relevance}"}.get(row.relation, row.relation)
+                  "feed": f"feed, relevance {row.relevance}", "sitemap": f"sitemap, relevance {row.relevance}",
+                  "search": f"search, relevance {row.relevance}"}.get(row.relation, row.relation)
         entities = row.entities if isinstance(row.entities, str) else ""
         status = " · **removed by the site**" if row.removed else (f" · updated (v{row.version})"
                                                                    if row.version > 1 else "")
+        if row.is_copy:
+            status += f" · copy of an earlier article ({row.copy_of}), counted once"
         lines.append(f"- {str(row.day)[:10]} · [{row.title}]({row.url}) · *{reason}*{status} · {entities}")
     return "\n".join(lines)
 
@@ -64,6 +67,14 @@ with right:
     st.subheader("Mentioned together")
     focus = st.selectbox("With", names, index=names.index(chosen[0]) if chosen else 0)
     st.table(data.cooccurring(db, focus, since))
+
+st.subheader("Stories")
+timeline = data.story_timeline(db, since)
+if timeline.empty:
+    st.info("No stories yet.")
+else:
+    st.bar_chart(timeline)
+st.dataframe(data.stories(db, since), hide_index=True)
 
 st.subheader("Related articles")
 st.markdown(article_lines(data.articles(db, since)))

@@ -60,5 +60,18 @@ def articles(db: Path, since: date | None = None) -> pd.DataFrame:
     return _query(db, "articles", since=since)
 
 
+def stories(db: Path, since: date | None = None, limit: int = 20) -> pd.DataFrame:
+    """Stories, the latest first: label, days, articles (copies once), copies, outlets."""
+    return _frame(trends.stories(db, since, limit))
+
+
+def story_timeline(db: Path, since: date | None = None, n: int = 5) -> pd.DataFrame:
+    """Articles per day (rows) of the n largest stories (columns), copies counted once; zero elsewhere."""
+    frame = _query(db, "story_timeline", n=n, since=since)
+    if frame.empty:
+        return frame
+    return frame.pivot_table(index="day", columns="story", values="articles", aggfunc="sum", fill_value=0)
+
+
 def crawl_health(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _query(db, "crawl_states"), _query(db, "crawl_failures")

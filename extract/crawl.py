@@ -6,7 +6,11 @@ also takes the due revisits and the least recently checked pages while budget re
 the last round are queued for the next cycle. Every round is one shard per host, so one worker owns a
 host's politeness. Records are JSON lines (one per URL) in data_dir/staging/<run_id>/; tasks pass paths.
 
-A record: url, relation (seed, linked, feed), hops, via, is_feed, feed_published, `known` (what the
+Round 2 also asks the `[[search]]` sources (extract.search) and seeds' sitemaps join round 2 (found in the
+seed's robots.txt, else at the usual locations; extract.sitemaps).
+
+A record: url, relation (seed, linked, feed, sitemap, search), hops, via, is_feed (feeds and sitemaps),
+feed_published, search_provider, search_query, `known` (what the
 frontier remembers: validators, raw hash, state, article_id, have_article, first_seen_at,
 last_changed_at) and, once fetched, `fetch` (state ok / not_modified / a ledger state, detail, status,
 final_url, content_type, raw_sha256, fetched_at, prior_state)."""
@@ -31,6 +35,8 @@ from extract.feeds import feed_items
 from extract.frontier import Budget, Frontier, order_revisits, order_unfetched
 from extract.links import article_links, feed_links, looks_like_article
 from extract.rawstore import CorruptRaw, RawStore
+from extract.search import build_query, run_search
+from extract.sitemaps import looks_like_sitemap, sitemap_entries, usual_locations
 
 if TYPE_CHECKING:
     from newsmon.config import Settings
@@ -202,6 +208,7 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
     write_records(files.dir / "revisits.jsonl", revisits)
     (files.dir / "known.txt").write_text("".join(u + "\n" for u in sorted(frontier.known)), encoding="utf-8")
     files.add_seen([r["url"] for r in wanted])
+    (files.dir / "profile.json").write_text(json.dumps(frontier.profile), encoding="utf-8")
     budget.save(files.dir / "budget.json")
     progress(f"plan: {len(chosen)} URLs in round 1, {len(revisits)} revisit candidates")
     return files.shards(1, chosen)
@@ -212,16 +219,20 @@ def _budget_words(settings: Settings) -> str:
 
 
 def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
-    """New candidates in one freshly fetched record: a feed's items, a page's article links and feeds."""
+    """New candidates in one freshly fetched record: a feed's items, a sitemap's entries, a page's article
+    links and feeds, and a seed's sitemaps."""
     fetch = rec["fetch"]
     if fetch["state"] != "ok":  # a 304 has nothing new: its links were taken when it last changed
         return []
     at = {"found_at": fetch["fetched_at"]}
     if rec.get("is_feed"):
         try:
-            items = feed_items(store.get(fetch["raw_sha256"]), rec["url"])
+            body = store.get(fetch["raw_sha256"])
+            if looks_like_sitemap(body):
+                return _sitemap_candidates(settings, rec, body, at)
+            items = feed_items(body, rec["url"])
         except (ValueError, OSError, EOFError) as exc:
-            fetch.update(state="failed", detail=f"not a usable feed: {exc}"[:300])
+            fetch.update(state="failed", detail=f"not a usable feed or sitemap: {exc}"[:300])
             return []
         fetch["detail"] = f"feed with {len(items)} items"
         return [candidate(i.url, "feed", None, rec["url"], feed_published=_iso(i.published_at), **at)
@@ -235,7 +246,18 @@ def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
         out += [candidate(link.url, "linked", hops + 1, base, **at) for link in article_links(html, base)]
     if rec["relation"] == "seed":
         out += [candidate(f, "feed", None, None, is_feed=True, **at) for f in feed_links(html, base)]
+        maps = fetch.get("sitemaps") or usual_locations(base)
+        out += [candidate(u, "sitemap", None, rec["url"], is_feed=True, **at) for u in maps]
     return out
+
+
+def _sitemap_candidates(settings: Settings, rec: dict, body: bytes, at: dict) -> list[dict]:
+    entries, children, old = sitemap_entries(body, rec["url"], settings.sitemap_days)
+    window = f"within sitemap_days {settings.sitemap_days:g}" if settings.sitemap_days else "no date limit"
+    rec["fetch"]["detail"] = (f"sitemap index with {len(children)} sitemaps" if children else
+                              f"sitemap with {len(entries)} entries {window} ({old} older or undated left out)")
+    return [candidate(u, "sitemap", None, rec["url"], is_feed=True, **at) for u in children] + \
+        [candidate(e.url, "sitemap", None, rec["url"], feed_published=_iso(e.published_at), **at) for e in entries]
 
 
 def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | None]) -> list[dict]:
@@ -248,8 +270,9 @@ def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | 
                     seen.add(cand["url"])
                     out.append(cand)
         write_records(Path(path), records)  # feed details and unusable feeds recorded
-    # feeds before pages (their items come next round), then discovery order
-    return sorted(out, key=lambda c: not c["is_feed"])
+    # feeds before pages (their items come next round), the pages, sitemaps last (a seed's own links come
+    # before what its host's sitemaps list); then discovery order
+    return sorted(out, key=lambda c: 2 if c["is_feed"] and c["relation"] == "sitemap" else 0 if c["is_feed"] else 1)
 
 
 def expand(settings: Settings, run_id: str, manifests: list[str | None], round_no: int,
@@ -259,6 +282,9 @@ def expand(settings: Settings, run_id: str, manifests: list[str | None], round_n
     files = _RunFiles(settings, run_id)
     budget = Budget.load(files.dir / "budget.json")
     found = _new_candidates(settings, files, manifests)
+    if round_no == 2 and settings.search:
+        seen = files.seen() | {c["url"] for c in found}
+        found = [c for c in _search(settings, files, manifests, progress) if c["url"] not in seen] + found
     chosen = [c for c in found if budget.take(c["url"])]
     taken = {c["url"] for c in chosen}
     files.queue(round_no, [c for c in found if c["url"] not in taken],
@@ -270,6 +296,43 @@ def expand(settings: Settings, run_id: str, manifests: list[str | None], round_n
     budget.save(files.dir / "budget.json")
     progress(f"round {round_no}: {len(chosen)} URLs, {len(found) - len(taken)} queued")
     return files.shards(round_no, chosen)
+
+
+def _search(settings: Settings, files: _RunFiles, manifests: list[str | None], progress: Progress) -> list[dict]:
+    """Ask every `[[search]]` source once; candidates for their results (each URL once), requests logged
+    in searches.jsonl. A source that fails costs only its own results this cycle."""
+    profile_file = files.dir / "profile.json"
+    profile = json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {}
+    if not profile:  # the seeds are not stored yet: profile them from this run's round 1
+        from transform.stage import seed_search_profile
+
+        seeds = [r for path in filter(None, manifests) for r in read_records(path) if r["relation"] == "seed"]
+        profile = seed_search_profile(seeds, RawStore(settings.data_dir), settings.spacy_model)
+    built = build_query(profile)
+    out, log, taken = [], [], set()
+    for source in settings.search:
+        query = source.query or built
+        if not query:
+            progress(f"search {source.provider}: no query (the seeds have no entities yet)")
+            continue
+        polite = settings.model_copy(update={"per_host_delay_s": max(settings.per_host_delay_s,
+                                                                     source.min_interval_s),
+                                             "retries": min(settings.retries, 1)})
+        fetcher = Fetcher(polite, run_dir=files.dir)
+        try:
+            hits, row = run_search(fetcher, source, query, files.run_id)
+        finally:
+            fetcher.close()
+        log.append(row)
+        progress(f"search {source.provider} {query!r}: {row['detail']}")
+        for hit in hits:
+            if hit.url not in taken:
+                taken.add(hit.url)
+                out.append(candidate(hit.url, "search", None, row["endpoint"], feed_published=_iso(hit.published_at),
+                                     search_provider=source.provider, search_query=query,
+                                     found_at=datetime.now(UTC).isoformat()))
+    write_records(files.dir / "searches.jsonl", log)
+    return out
 
 
 def collect(settings: Settings, run_id: str, rounds: list[list[str | None]]) -> list[str]:
@@ -293,6 +356,9 @@ def fetch_shard(settings: Settings, shard: dict, progress: Progress = _quiet) ->
         for rec in records:
             progress(f"fetch: {rec['url']}")
             rec["fetch"] = fetch_one(fetcher, store, rec)
+            if rec["relation"] == "seed" and rec["fetch"]["state"] == "ok":
+                rec["fetch"]["sitemaps"] = [u for u in (canonical_url(m) for m in
+                                                        fetcher.robots.sitemaps(rec["fetch"]["final_url"])) if u]
     finally:
         fetcher.close()
     return str(write_records(Path(shard["path"]).parent.parent / "fetched" / Path(shard["path"]).name, records))

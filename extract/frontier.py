@@ -42,6 +42,7 @@ class Frontier:
 
     rows: list[dict] = field(default_factory=list)
     known: set[str] = field(default_factory=set)
+    profile: dict = field(default_factory=dict)  # the stored seeds' entities and keywords (search queries)
 
     def tier(self, n: int) -> list[dict]:
         return [r for r in self.rows if r["tier"] == n]

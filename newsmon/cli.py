@@ -155,10 +155,12 @@ def trends(
     baseline_days: Annotated[int, typer.Option(min=1, help="--rising: the trailing baseline.")] = 28,
     min_articles: Annotated[int, typer.Option(min=1, help="--rising: minimum recent articles.")] = 3,
     with_: Annotated[str | None, typer.Option("--with", help="Entities mentioned in the same articles.")] = None,
+    story: Annotated[str | None, typer.Option(help="One story's entities by day (ids: newsmon stories).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
 ) -> None:
-    """The daily mention table (entity_daily), rising entities or co-occurrence, from the warehouse."""
+    """The daily mention table (entity_daily), rising entities, co-occurrence or one story's entities by day,
+    from the warehouse. Near-duplicate copies count once."""
     import duckdb
 
     from newsmon.render import FORMATS, print_table
@@ -166,8 +168,8 @@ def trends(
 
     if fmt not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)
-    if rising and with_:
-        raise _fail("--rising and --with are different questions: ask one at a time", 2)
+    if sum(map(bool, (rising, with_, story))) > 1:
+        raise _fail("--rising, --with and --story are different questions: ask one at a time", 2)
     settings = _settings(ctx, config)
     day = since.date() if since else None
     try:
@@ -177,12 +179,43 @@ def trends(
         elif with_:
             columns, rows = t.cooccurring(settings.db, with_, 1, day, limit)
             title = f"entities mentioned with {with_}"
+        elif story:
+            columns, rows = t.story_mentions(settings.db, story, entity, days, limit, day)
+            title = f"story {story}: entities by day"
         else:
             columns, rows = t.daily_mentions(settings.db, entity, days, limit, day)
             title = f"entity_daily ({settings.db})"
+    except KeyError:
+        raise _fail(f"no story {story!r} in {settings.db}: `newsmon stories` lists them") from None
     except (FileNotFoundError, duckdb.Error) as exc:
         raise _fail(str(exc).splitlines()[0]) from None
     print_table(columns, rows, title=title, fmt=fmt)
+
+
+@app.command()
+def stories(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only stories seen on or after "
+                                                   "this day.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+) -> None:
+    """Stories (events) the related articles were grouped into, latest first: label, days, articles
+    (copies counted once), copies and outlets."""
+    import duckdb
+
+    from newsmon.render import FORMATS, print_table
+    from warehouse import trends as t
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)
+    settings = _settings(ctx, config)
+    try:
+        columns, rows = t.stories(settings.db, since.date() if since else None, limit)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        raise _fail(str(exc).splitlines()[0]) from None
+    print_table(columns, rows, title=f"stories ({settings.db})", fmt=fmt)
 
 
 @app.command("sample-site")
@@ -193,10 +226,12 @@ def sample_site(
                                          "related and unrelated articles, one update, one removal.")] = False,
     every: Annotated[float, typer.Option(min=1, help="Seconds between editions of the living site.")] = 60.0,
 ) -> None:
-    """Serve the bundled sample news site on 127.0.0.1 until interrupted (or write it out with --out)."""
+    """Serve the bundled sample news site on 127.0.0.1 until interrupted (or write it out with --out): the
+    seed's publisher on --port, two other publishers on the next two ports, a news sitemap and local GDELT
+    and RSS search endpoints."""
     import time
 
-    from sample_site import SampleSite
+    from sample_site import SampleNetwork
     from sample_site.site import write_site
 
     if out is not None:
@@ -205,10 +240,12 @@ def sample_site(
         return
 
     try:
-        site = SampleSite(port=port).start()
+        site = SampleNetwork(port=port, other_ports=(port + 1, port + 2) if port else (0, 0)).start()
     except OSError as exc:
-        raise _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    err.print(f"sample site at {site.base_url}/ (seed: {site.url('/news/xi-putin-call')}); Ctrl-C stops it")
+        raise _fail(f"cannot listen on 127.0.0.1:{port}..{port + 2}: {exc.strerror}") from None
+    err.print(f"sample site at {site.base_url}/ (seed: {site.url('courier', 'xi-putin-call')}); other publishers at "
+              f"{site.bases['lakeside']}/ and {site.bases['northern']}/; search: {site.gdelt_endpoint} (GDELT "
+              f"artlist) and {site.rss_endpoint} (RSS); Ctrl-C stops it", highlight=False)
     try:
         while True:
             time.sleep(every if living else 3600)

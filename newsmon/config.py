@@ -7,9 +7,9 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ENV_VAR = "NEWSMON_CONFIG"
 DEFAULT_USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; related-article monitor)"
@@ -17,6 +17,31 @@ DEFAULT_USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; related-
 
 class ConfigError(ValueError):
     """A config file that is missing, unreadable or has a bad key or value."""
+
+
+GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"
+
+
+class SearchSource(BaseModel):
+    """One `[[search]]` table: a news search provider asked for the seeds' story once per cycle."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    provider: Literal["gdelt", "rss"]
+    endpoint: str = GDELT_ENDPOINT  # rss: a URL with a {query} placeholder (required)
+    query: str | None = None  # replaces the query built from the seeds
+    timespan: Annotated[str, Field(pattern=r"^[1-9][0-9]*(min|h|d|w|m)$")] = "7d"  # gdelt
+    max_records: Annotated[int, Field(ge=1, le=250)] = 100  # gdelt: at most 250
+    sourcelang: str | None = None  # gdelt, e.g. "english"
+    min_interval_s: Annotated[float, Field(ge=0, le=3600)] = 5.0  # between requests to the provider's host
+
+    @model_validator(mode="after")
+    def _endpoint(self) -> SearchSource:
+        if not self.endpoint.lower().startswith(("http://", "https://")):
+            raise ValueError(f"endpoint is not an http(s) URL: {redact(self.endpoint)!r}")
+        if self.provider == "rss" and "{query}" not in self.endpoint:
+            raise ValueError("an rss search endpoint needs a {query} placeholder")
+        return self
 
 
 class Settings(BaseModel):
@@ -59,6 +84,12 @@ class Settings(BaseModel):
     rising_min_articles: Annotated[int, Field(ge=1)] = 3
     rising_z: Annotated[float, Field(ge=0)] = 2.0
     max_alerts_per_run: Annotated[int, Field(ge=0)] = 20
+    search: list[SearchSource] = []
+    sitemap_days: Annotated[float, Field(ge=0, le=3650)] = 2.0
+    duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    duplicate_window_days: Annotated[float, Field(ge=0, le=365)] = 7.0
+    story_threshold: Annotated[float, Field(gt=0, le=1)] = 0.45
+    story_window_days: Annotated[float, Field(ge=0, le=365)] = 3.0
 
     @field_validator("alert_webhook_url")
     @classmethod

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from newsmon.assets import LOAD_POOL as POOL
-from sample_site import SampleSite
+from sample_site import SampleNetwork
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,8 @@ def airflow_env(config: Path) -> dict[str, str]:
 
 
 def write_demo_config(workdir: Path, base_url: str) -> Path:
-    """A config for the sample site: one seed, local addresses allowed for 127.0.0.1 only."""
+    """A config for the sample network: one seed, its sitemap, the two local search endpoints, local
+    addresses allowed for 127.0.0.1 only."""
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "newsmon.toml"
     path.write_text(
@@ -37,7 +38,19 @@ def write_demo_config(workdir: Path, base_url: str) -> Path:
         "max_depth = 2\n"
         'allow_private_networks = ["127.0.0.1/32"]\n'
         "per_host_delay_s = 0.2\n"
-        "relevance_threshold = 0.2\n", encoding="utf-8")
+        "relevance_threshold = 0.2\n"
+        "# the sample articles are from June 2022: read every sitemap entry, whatever its date\n"
+        "sitemap_days = 0\n\n"
+        "[[search]]\n"
+        'provider = "gdelt"\n'
+        f'endpoint = "{base_url}/api/v2/doc/doc"\n'
+        'timespan = "7d"\n'
+        "max_records = 100\n"
+        "min_interval_s = 1.0\n\n"
+        "[[search]]\n"
+        'provider = "rss"\n'
+        f'endpoint = "{base_url}/rss/search?q={{query}}"\n'
+        "min_interval_s = 1.0\n", encoding="utf-8")
     return path
 
 
@@ -57,13 +70,13 @@ def _airflow(args: list[str], env: dict[str, str], log: Path, console: Console, 
 def run_demo(port: int, workdir: Path, console: Console) -> int:
     """Serve the site, run the DAG once with `airflow dags test`, print trends; return an exit code."""
     from newsmon.render import print_table
-    from warehouse.trends import daily_mentions
+    from warehouse.trends import daily_mentions, stories
 
     workdir = workdir.resolve()
     try:
-        site = SampleSite(port=port)
+        site = SampleNetwork(port=port, other_ports=(port + 1, port + 2) if port else (0, 0))
     except OSError as exc:
-        raise RuntimeError(f"cannot serve the sample site on 127.0.0.1:{port}: {exc.strerror} "
+        raise RuntimeError(f"cannot serve the sample site on 127.0.0.1:{port}..{port + 2}: {exc.strerror} "
                            "(pass --port)") from None
     config = write_demo_config(workdir, site.base_url)
     env = airflow_env(config)
@@ -75,6 +88,8 @@ def run_demo(port: int, workdir: Path, console: Console) -> int:
         _airflow(["dags", "test", "related_articles"], env, log, console, "the DAG against the sample site")
     db = workdir / "newsmon.duckdb"
     columns, rows = daily_mentions(db, limit=25)
-    print_table(columns, rows, title="entity_daily: top mentions by day")
+    print_table(columns, rows, title="entity_daily: top mentions by day (copies counted once)")
+    columns, rows = stories(db, limit=10)
+    print_table(columns, rows, title="stories: articles, wire copies and outlets per event")
     console.print(f"DuckDB warehouse: {db}\nAirflow log: {log}", highlight=False)
     return 0

@@ -126,6 +126,7 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
     from transform.stage import parse_manifest, relate
     from warehouse.batch import read_table
     from warehouse.checks import run_checks
+    from warehouse.grouping import Grouping
     from warehouse.load import load_batch
 
     try:
@@ -139,7 +140,7 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
         batch = relate(settings, report.run_id, parsed)
         report.states = Counter(row["state"] for row in read_table(Path(batch), "urls"))
         stage("load", 1)
-        report.loaded = load_batch(settings.db, batch, report.run_id)
+        report.loaded = load_batch(settings.db, batch, report.run_id, Grouping.of(settings))
         stage("checks", 1)
         report.checks = len(run_checks(settings.db, batch))
         stage("publish", 1)

@@ -83,9 +83,10 @@ def relate(parsed: list[str], run_id: str) -> str:
 
 
 def load(batch: str, run_id: str) -> dict[str, int]:
+    from warehouse.grouping import Grouping
     from warehouse.load import load_batch
 
-    return _run(lambda s: load_batch(s.db, batch, run_id))
+    return _run(lambda s: load_batch(s.db, batch, run_id, Grouping.of(s)))
 
 
 def check(batch: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +34,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         site = self.server.site
-        path = self.path.split("?")[0]
-        page = site.pages.get(path) or Page(b"<h1>Not found</h1>", status=404)
+        path, _, query = self.path.partition("?")
+        page = site.page(path, query)
         status = self._status(page)
         if page.fail_first and site.count(path) <= page.fail_first:
             page, status = Page(b"busy", status=503, headers={"Retry-After": "1"}), 503
@@ -94,7 +95,10 @@ class SampleSite:
         self.host, self.port = self.httpd.server_address[:2]
         self.base_url = f"http://{self.host}:{self.port}"
         self.edition = edition
+        self.builder: Callable[[str, int], dict[str, Page]] = build_site
         self.pages = build_site(self.base_url, edition)
+        # paths answered by a function of the query string (sample_site.network's search endpoints)
+        self.dynamic: dict[str, Callable[[str], Page]] = {}
         self.hits: list[Hit] = []
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -110,13 +114,19 @@ class SampleSite:
             self._counts[path] = self._counts.get(path, 0) + 1
             return self._counts[path]
 
+    def page(self, path: str, query: str = "") -> Page:
+        """The response for a path and query string."""
+        if path in self.dynamic:
+            return self.dynamic[path](query)
+        return self.pages.get(path) or Page(b"<h1>Not found</h1>", status=404)
+
     def url(self, path: str) -> str:
         return self.base_url + path
 
     def advance(self) -> int:
         """Publish the next edition of the living site (new articles, an update, a removal); return it."""
         self.edition += 1
-        self.pages = build_site(self.base_url, self.edition)
+        self.pages = self.builder(self.base_url, self.edition)
         return self.edition
 
     def start(self) -> SampleSite:

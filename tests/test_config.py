@@ -74,3 +74,15 @@ def test_an_error_never_prints_credentials(tmp_path):
     message = str(err.value)
     assert "s3cret" not in message and "hunter2" not in message and "editor" not in message
     assert "ftp://***@n.example/a" in message
+
+
+def test_the_real_world_example_config_is_valid():
+    from pathlib import Path
+
+    from newsmon.config import load_settings
+
+    example = Path(__file__).resolve().parents[1] / "config" / "examples" / "xi-putin-call.toml"
+    settings = load_settings(example)
+    assert settings.seeds and settings.feeds and [s.provider for s in settings.search] == ["gdelt"]
+    assert settings.search[0].endpoint == "https://api.gdeltproject.org/api/v2/doc/doc"
+    assert settings.allow_private_networks is False  # a real-world config keeps the address policy

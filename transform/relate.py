@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING
 
 from extract.frontier import REVISITED, next_due
 from transform.aliases import normalise, titled_form
+from transform.dedup import signature
 from transform.entities import entity_id
 from transform.records import StoredArticle
-from transform.relevance import relevance
+from transform.relevance import ranked_terms, relevance
 
 if TYPE_CHECKING:
     from newsmon.config import Settings
 
-RELATION_RANK = {"seed": 0, "linked": 1, "feed": 2}
+RELATION_RANK = {"seed": 0, "linked": 1, "feed": 2, "sitemap": 3, "search": 4}
+SCORED = {"feed", "sitemap", "search"}  # found outside the seeds' links: kept only if relevant enough
 ARTICLE_STATES = {"stored", "unchanged", "gone"}
 Records = Callable[[], Iterable[dict]]  # a fresh stream of the run's parsed records per call
 Row = tuple[str, dict]  # (table, row)
@@ -97,13 +99,13 @@ def relate_rows(settings: Settings, run_id: str, records: Records, index: RunInd
         winner = index.winners[art["canonical_url"]]
         if winner != owner["url"]:
             owner["outcome"] = ("duplicate", f"same story as {winner}")
-        elif owner["relation"] == "feed" and (
+        elif owner["relation"] in SCORED and (
                 score := relevance([m["entity"] for m in rec["mentions"]], art["text"], profile)
         ) < settings.relevance_threshold:
             owner["outcome"] = ("irrelevant", f"relevance {score:.3f} < {settings.relevance_threshold:g}")
         else:
             owner["outcome"] = ("stored", "")
-            stored = _stored(owner, art, score if owner["relation"] == "feed" else None)
+            stored = _stored(owner, art, score if owner["relation"] in SCORED else None)
             yield from batch.article(rec, stored)
         owner["article_id"] = art["article_id"]
     for rec in index.records.values():
@@ -133,6 +135,8 @@ class _Rows:
     def article(self, rec: dict, article: dict) -> Iterator[Row]:
         aid, seen_at = article["article_id"], article["fetched_at"]
         yield "articles", article
+        yield "article_signatures", {"article_id": aid, "minhash": signature(article["text"]),
+                                     "keywords": ranked_terms(article["text"])}
         counts: dict[str, tuple[int, int]] = {}
         for m in rec["mentions"]:
             eid = entity_id(m["entity"], m["label"])
@@ -166,14 +170,16 @@ def ledger_row(settings: Settings, rec: dict, run_id: str) -> dict:
            "http_status": fetch.get("status"),
            "final_url": fetch.get("final_url"), "article_id": aid, "relation": rec["relation"],
            "hops": rec.get("hops"), "discovered_from": rec.get("via"), "run_id": run_id,
-           "first_seen_at": ts(known.get("first_seen_at")) or stamp, "is_feed": bool(rec.get("is_feed"))}
+           "first_seen_at": ts(known.get("first_seen_at")) or stamp, "is_feed": bool(rec.get("is_feed")),
+           "search_provider": rec.get("search_provider"), "search_query": rec.get("search_query")}
     if state == "queued":
         return {**row, "last_checked_at": None, "fetches": 0}
     got = fetch["state"] in ("ok", "not_modified")
     raw = fetch.get("raw_sha256") if got else known.get("raw_sha256")
     changed = stamp if fetch["state"] == "ok" and raw != known.get("raw_sha256") else ts(known.get("last_changed_at"))
+    dead_feed = rec.get("is_feed") and fetch.get("status") in (404, 410)  # e.g. a sitemap location probed
     due = next_due(row["first_seen_at"], stamp, settings.revisit_after_s, settings.revisit_days) \
-        if state in REVISITED else None
+        if state in REVISITED and not dead_feed else None
     return {**row, "last_checked_at": stamp, "raw_sha256": raw, "last_changed_at": changed, "next_due_at": due,
             "etag": fetch.get("etag") if got else known.get("etag"),
             "last_modified": fetch.get("last_modified") if got else known.get("last_modified"),

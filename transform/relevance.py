@@ -19,10 +19,16 @@ TOP_TERMS = 30
 _WORD = re.compile(r"[a-z][a-z'-]{3,}")
 
 
+def ranked_terms(text: str, k: int = TOP_TERMS) -> list[str]:
+    """The k most frequent non-stop words of four or more letters, lower-cased, most frequent first
+    (ties in order of first use)."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+    return [w for w, _ in Counter(words).most_common(k)]
+
+
 def salient_terms(text: str, k: int = TOP_TERMS) -> set[str]:
     """The k most frequent non-stop words of four or more letters, lower-cased."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
-    return {w for w, _ in Counter(words).most_common(k)}
+    return set(ranked_terms(text, k))
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

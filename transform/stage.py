@@ -20,7 +20,7 @@ from transform.article import NotArticle, extract_article
 from transform.entities import analyse
 from transform.records import Article
 from transform.relate import ARTICLE_STATES, RunIndex, relate_rows
-from transform.relevance import seed_profile
+from transform.relevance import ranked_terms, seed_profile
 from warehouse.batch import BatchWriter
 
 if TYPE_CHECKING:
@@ -118,6 +118,28 @@ def _seed_texts(records: Iterable[dict], store: RawStore, model: str) -> list[tu
     return [([m["entity"] for m in r["mentions"]], r["article"]["text"]) for r in parsed]
 
 
+def seed_search_profile(seeds: list[dict], store: RawStore, model: str) -> dict:
+    """The seeds' profile for search queries, from their fetched pages (before they are stored):
+    {"entities": [[name, type, salience], ...] most salient first, "keywords": [...] most frequent first,
+    "titles": [...]}."""
+    usable = [{**r, "fetch": {**r["fetch"], "state": "ok"}} for r in seeds
+              if r.get("fetch", {}).get("state") in ("ok", "not_modified")]
+    entities: dict[tuple[str, str], float] = {}
+    keywords: list[str] = []
+    titles: list[str] = []
+    for rec in parse_records(usable, store, model):
+        if "article" not in rec:
+            continue
+        titles.append(rec["article"]["title"])
+        for s in rec["salience"]:
+            key = (s["entity"], s["label"])
+            entities[key] = max(entities.get(key, 0.0), s["salience"])
+        keywords += [w for w in ranked_terms(rec["article"]["text"]) if w not in keywords]
+    ranked = sorted(entities.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    return {"entities": [[n, t, v] for (n, t), v in ranked], "keywords": keywords, "titles": titles} \
+        if ranked else {}
+
+
 def _stream(paths: list[str]) -> Iterator[dict]:
     """The records of the parsed files, one at a time (StagingCorrupt naming a damaged file)."""
     for path in paths:
@@ -140,4 +162,7 @@ def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
     writer = BatchWriter(staging_dir(settings, run_id) / "batch")
     for table, row in relate_rows(settings, run_id, lambda: _stream(parsed_paths), index, profile):
         writer.add(table, row)
+    searches = staging_dir(settings, run_id) / "searches.jsonl"
+    for row in read_records(searches) if searches.exists() else []:
+        writer.add("searches", {**row, "requested_at": datetime.fromisoformat(row["requested_at"])})
     return str(writer.close())

@@ -37,7 +37,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("last_checked_at", TS), ("run_id", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
         ("raw_sha256", pa.string()), ("content_type", pa.string()), ("last_changed_at", TS),
         ("next_due_at", TS), ("fetches", pa.int32()), ("is_feed", pa.bool_()),
+        ("search_provider", pa.string()), ("search_query", pa.string()),
     ]),
+    "article_signatures": pa.schema([("article_id", pa.string()), ("minhash", pa.binary()),
+                                     ("keywords", pa.list_(pa.string()))]),
+    "searches": pa.schema([("run_id", pa.string()), ("provider", pa.string()), ("endpoint", pa.string()),
+                           ("query", pa.string()), ("requested_at", TS), ("state", pa.string()),
+                           ("http_status", pa.int32()), ("results", pa.int32()), ("detail", pa.string())]),
 }
 
 

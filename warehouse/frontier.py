@@ -11,6 +11,7 @@ from extract.frontier import Frontier
 
 FRONTIER_SQL = resources.files("warehouse") / "sql" / "frontier.sql"
 RAW_SQL = resources.files("warehouse") / "sql" / "raw_referenced.sql"
+PROFILE_SQL = resources.files("warehouse") / "sql" / "seed_profile.sql"
 
 
 def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: int,
@@ -34,9 +35,28 @@ def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: i
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
         known = {url for (url,) in con.execute("select url from urls").fetchall()}
+        profile = _seed_profile(con, seeds)
     finally:
         con.close()
-    return Frontier(rows, known)
+    return Frontier(rows, known, profile)
+
+
+def _seed_profile(con: object, seeds: list[str]) -> dict:
+    """{"entities": [[name, type, salience], ...], "keywords": [...], "titles": [...]} of the stored seeds (empty before
+    they are stored, or on a warehouse from before migration 0007)."""
+    from warehouse.sqlfile import named_statements
+
+    if not con.execute("select count(*) from information_schema.tables "  # type: ignore[attr-defined]
+                       "where table_name = 'article_signatures'").fetchone()[0]:
+        return {}
+    sql = dict(named_statements(PROFILE_SQL))
+    entities = [list(r) for r in con.execute(sql["entities"], {"seeds": seeds}).fetchall()]  # type: ignore[attr-defined]
+    keywords: list[str] = []
+    titles: list[str] = []
+    for words, title in con.execute(sql["keywords"], {"seeds": seeds}).fetchall():  # type: ignore[attr-defined]
+        keywords += [w for w in words if w not in keywords]
+        titles.append(title)
+    return {"entities": entities, "keywords": keywords, "titles": titles} if entities else {}
 
 
 def referenced_raw(db_path: str | Path, hashes: Iterable[str]) -> set[str]:

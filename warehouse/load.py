@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from warehouse.batch import SCHEMAS, write_table
 from warehouse.db import rollback, writer
+from warehouse.grouping import Grouping, group_batch
 from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
@@ -27,10 +28,12 @@ def batch_files(batch_dir: str | Path) -> dict[str, str]:
     return {name: str(batch / f"{name}.parquet") for name in SCHEMAS}
 
 
-def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual") -> dict[str, int]:
-    """Upsert the batch by key (articles, entities, aliases, the URL frontier), replace its articles'
-    mentions and salience rows, mark removed articles, fold short-form people into their full names,
-    and refresh the trend marts for the days the batch touched, all in one transaction.
+def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual",
+               grouping: Grouping | None = None) -> dict[str, int]:
+    """Upsert the batch by key (articles, signatures, entities, aliases, the URL frontier), replace its
+    articles' mentions and salience rows, mark removed articles, fold short-form people into their full
+    names, mark near-duplicates and place articles in stories (warehouse.grouping), log the searches, and
+    refresh the trend marts for the days the batch touched, all in one transaction.
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
     published (warehouse.db.publish), after the data checks. Returns row counts in the batch."""
@@ -41,6 +44,7 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual
             con.execute("begin transaction")
             run_named(con, LOAD_SQL, src)
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
+            group_batch(con, src["articles"], grouping or Grouping())
             run_named(con, REFRESH_SQL, {})
             days = con.execute("select count(distinct day) from touched_days").fetchone()[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",

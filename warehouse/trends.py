@@ -41,6 +41,21 @@ def cooccurring(db_path: str | Path, entity: str, min_articles: int = 1, since: 
                                                "since": since, "limit": limit})
 
 
+def stories(db_path: str | Path, since: date | None = None, limit: int = 50) -> Table:
+    """Stories, the latest seen first, with their size, copies and outlets."""
+    return query(db_path, "stories.sql", {"since": since, "limit": limit})
+
+
+def story_mentions(db_path: str | Path, story: str, entity: str | None = None, days: int | None = None,
+                   limit: int = 1000, since: date | None = None) -> Table:
+    """One story's entities by day (story_entity_daily), newest day first; KeyError for an unknown story."""
+    with read_connection(db_path) as con:
+        if not con.execute("select count(*) from stories where story_id = ?", [story]).fetchone()[0]:
+            raise KeyError(story)
+    return query(db_path, "story_trends.sql", {"story": story, "entity": entity, "days": days, "since": since,
+                                               "limit": limit})
+
+
 def rebuild_marts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Rebuild the marts whole on an open transaction (a repair): the load's refresh for every day that
     has articles or mart rows. Returns row counts."""

@@ -112,7 +112,8 @@ def test_entities_reads_json_lines(tmp_path):
     assert [e["entity"] for e in out[1]["entities"] if e["label"] == "PERSON"] == ["Ben Wallace", "Ben Wallace"]
 
 
-@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["parse", "--help"], ["trends", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["parse", "--help"], ["trends", "--help"],
+                                  ["stories", "--help"]])
 def test_help(args):
     res = newsmon(*args)
     assert res.returncode == 0 and "Usage" in res.stdout
@@ -152,3 +153,23 @@ def test_trends_rising_with_since_and_formats(sample_warehouse):
     assert bad.returncode == 2 and "--format must be one of" in bad.stderr
     both = newsmon("trends", "-c", config, "--rising", "--with", "China")
     assert both.returncode == 2
+
+
+def test_stories_and_one_storys_trends(sample_warehouse):
+    config = str(sample_warehouse)
+    listed = newsmon("stories", "-c", config, "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert stories and {"story_id", "label", "first_day", "last_day", "articles", "copies", "outlets"} == \
+        set(stories[0])
+    call = next(s for s in stories if "Vladimir Putin" in s["label"])
+    trend = newsmon("trends", "-c", config, "--story", call["story_id"], "--entity", "Vladimir Putin",
+                    "--format", "json")
+    assert trend.returncode == 0, trend.stderr
+    rows = json.loads(trend.stdout)
+    assert rows and all(r["name"] == "Vladimir Putin" for r in rows)
+    assert sum(r["articles"] for r in rows) <= call["articles"]
+    unknown = newsmon("trends", "-c", config, "--story", "nope")
+    assert unknown.returncode == 1 and "no story 'nope'" in unknown.stderr and "newsmon stories" in unknown.stderr
+    both = newsmon("trends", "-c", config, "--story", call["story_id"], "--rising")
+    assert both.returncode == 2 and "ask one at a time" in both.stderr

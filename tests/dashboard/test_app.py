@@ -18,7 +18,7 @@ def run_app(monkeypatch, db):
 def test_sections_render_with_the_sample_entities(monkeypatch, sample_db):
     at = run_app(monkeypatch, sample_db)
     assert [s.value for s in at.subheader] == ["Mentions per day", "Rising entities", "Mentioned together",
-                                               "Related articles", "Crawl health"]
+                                               "Stories", "Related articles", "Crawl health"]
     assert "Xi Jinping" in at.sidebar.multiselect[0].value or "China" in at.sidebar.multiselect[0].value
     rising, together, states, failures = (t.value for t in at.table)
     assert {"Beijing", "China"} <= set(rising["name"])
@@ -61,3 +61,27 @@ def test_updated_and_removed_articles_are_marked(monkeypatch, tmp_path):
     line = {ln.split("[", 1)[1].split("]")[0]: ln for ln in articles.splitlines() if "[" in ln}
     assert "removed by the site" in line["Beijing orders mass testing after bar outbreak spreads across the city"]
     assert "updated (v2)" in line["Living next door to China: Taiwan watches Ukraine and prepares"]
+
+
+def test_the_story_timeline_and_copies_show_across_publishers(monkeypatch, tmp_path):
+    from newsmon.pipeline import run_cycle
+    from sample_site import SampleNetwork
+    from tests.conftest import make_settings
+
+    with SampleNetwork() as net:
+        settings = make_settings(tmp_path, net.seed_site, sitemap_days=0.0, search=[
+            {"provider": "gdelt", "endpoint": net.gdelt_endpoint, "min_interval_s": 0.0}])
+        run_cycle(settings)
+    at = run_app(monkeypatch, settings.db)
+    stories = at.dataframe[0].value
+    seed_story = stories[stories["label"].str.contains("Vladimir Putin")].iloc[0]
+    assert seed_story["outlets"] == 3 and seed_story["copies"] == seed_story["articles"] + 2
+    assert "No stories yet." not in [i.value for i in at.info]  # the timeline chart was drawn from:
+    from dashboard import data
+
+    timeline = data.story_timeline(settings.db)
+    column = next(c for c in timeline.columns if "Vladimir Putin" in c)
+    assert timeline[column].sum() == seed_story["articles"]
+    articles = at.markdown[0].value
+    assert articles.count("copy of an earlier article (The Harbour Courier), counted once") == 2
+    assert "search, relevance" in articles and "sitemap, relevance" not in articles

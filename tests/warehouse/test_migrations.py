@@ -4,6 +4,7 @@ a shipped migration that changed after a warehouse applied it is refused."""
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -63,3 +64,25 @@ def test_a_changed_migration_is_refused_with_a_clear_message(tmp_path):
     with pytest.raises(MigrationChanged, match=r"migration 0003_trend_analytics\.sql differs from the one this "
                                                r"warehouse applied.*put the change in a new migration"):
         connect(db)
+
+
+def test_a_warehouse_with_articles_upgrades_to_0007_and_keeps_counting_them(tmp_path):
+    """Articles stored before near-duplicates and stories existed count as representatives, keep their mart
+    rows, and pass the checks (they get a signature and a story when they are stored again)."""
+    db = tmp_path / "v6.duckdb"
+    build(db, ["0001", "0002", "0003", "0004", "0005", "0006"])
+    con = duckdb.connect(str(db))
+    con.execute("""insert into articles (article_id, url, canonical_url, title, authors, fetched_at, text, word_count,
+                   relation, raw_sha256, content_hash, version) values
+                   ('a1', 'http://n.example/a1', 'http://n.example/a1', 'T', [], timestamp '2022-06-15 09:00',
+                    'Xi Jinping spoke.', 3, 'seed', 'sha', md5('Xi Jinping spoke.'), 1)""")
+    con.execute("insert into entities values ('e1', 'Xi Jinping', 'PERSON', timestamp '2022-06-15 09:00', null, null)")
+    con.execute("insert into mentions values ('a1', 'e1', 'Xi Jinping', 0, 10, 'PERSON')")
+    con.execute("insert into entity_daily_mart select * from entity_daily")
+    con.close()
+    connect(db).close()  # migrates
+    assert read_rows(db, "select duplicate_of, story_id from articles") == [(None, None)]
+    assert read_rows(db, "select day, name, articles from entity_daily_mart") == \
+        [(date(2022, 6, 15), "Xi Jinping", 1)]
+    assert read_rows(db, "select count(*) from stories") == [(0,)]
+    run_checks(db)

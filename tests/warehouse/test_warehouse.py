@@ -123,7 +123,7 @@ def test_load_is_idempotent(tmp_path):
     b = sample_batch(tmp_path)
     counts = load_batch(db, b)
     assert counts == {"articles": 2, "entities": 2, "mentions": 3, "urls": 1, "entity_aliases": 0,
-                      "article_entities": 0}
+                      "article_entities": 0, "article_signatures": 0, "searches": 0}
     before = {t: table_rows(db, t) for t in ("articles", "entities", "mentions", "urls")}
     load_batch(db, b)
     assert {t: table_rows(db, t) for t in before} == before
@@ -260,5 +260,5 @@ def test_referenced_raw_names_the_bodies_articles_and_the_frontier_keep(sample_d
     from warehouse.frontier import referenced_raw
 
     (kept,), = read_rows(sample_db, "select raw_sha256 from articles limit 1")
-    (feed,), = read_rows(sample_db, "select raw_sha256 from urls where is_feed")
+    (feed,), = read_rows(sample_db, "select raw_sha256 from urls where is_feed and state = 'feed'")
     assert referenced_raw(sample_db, [kept, feed, "0" * 63 + "1"]) == {kept, feed}

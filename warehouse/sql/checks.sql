@@ -16,7 +16,7 @@ where a.url is null or a.canonical_url is null or a.title is null or a.text is n
     or a.relation is null or a.raw_sha256 is null or a.content_hash is null or a.version is null;
 -- name: articles_relation_accepted
 select a.article_id, a.relation from articles as a semi join check_articles as c on c.article_id = a.article_id
-where a.relation not in ('seed', 'linked', 'feed');
+where a.relation not in ('seed', 'linked', 'feed', 'sitemap', 'search');
 -- name: entities_not_null
 select entity_id from entities where name is null or type is null or name = '';
 -- name: entities_type_accepted
@@ -54,3 +54,13 @@ where ae.salience < 0 or ae.salience > 1;
 select a.entity_id from entity_aliases as a anti join entities as e on e.entity_id = a.entity_id;
 -- name: countries_have_codes
 select entity_id, name from entities where type = 'GPE' and geonames_id is not null and country_code is null;
+-- name: duplicates_point_at_representatives
+select a.article_id, a.duplicate_of from articles as a semi join check_articles as c on c.article_id = a.article_id
+where a.duplicate_of is not null and not exists (
+    select 1 from articles as r where r.article_id = a.duplicate_of and r.duplicate_of is null
+);
+-- name: articles_have_story
+-- (articles stored before migration 0007 have no signature and no story until they are stored again)
+select a.article_id from articles as a semi join check_articles as c on c.article_id = a.article_id
+semi join article_signatures as g on g.article_id = a.article_id
+where a.story_id is null or not exists (select 1 from stories as s where s.story_id = a.story_id);

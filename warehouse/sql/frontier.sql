@@ -1,4 +1,5 @@
--- The crawl frontier a cycle plans from: the seeds and feeds, then at most $limit rows of each other tier
+-- The crawl frontier a cycle plans from: the seeds and feeds (sitemaps included; one that failed is only
+-- revisited on its schedule), then at most $limit rows of each other tier
 -- (never fetched, due for a revisit, least recently checked), each with whether its article is stored.
 -- "Least recently checked" takes only pages not checked since $stale_before (now minus the first
 -- revisit interval), so spare budget never hammers pages that were just checked.
@@ -18,6 +19,7 @@ with frontier as (
         u.content_type,
         u.article_id,
         u.first_seen_at,
+        u.http_status,
         u.last_checked_at,
         u.last_changed_at,
         u.next_due_at,
@@ -31,9 +33,10 @@ tiers as (
         *,
         case
             when list_contains($seeds, url) then 0
-            when is_feed then 1
+            when is_feed and (state = 'feed' or last_checked_at is null) then 1
             when last_checked_at is null then 2
             when next_due_at <= $now then 3
+            when is_feed and http_status in (404, 410) then 5  -- a feed or sitemap that is not there
             when last_checked_at <= $stale_before then 4
             else 5
         end as tier

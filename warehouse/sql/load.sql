@@ -1,5 +1,6 @@
 -- The single writer's load, statement by statement, inside one transaction (warehouse/load.py).
--- Parameters: $articles, $entities, $entity_aliases, $mentions, $article_entities, $urls (Parquet paths).
+-- Parameters: $articles, $entities, $entity_aliases, $mentions, $article_entities, $urls,
+-- $article_signatures, $searches (Parquet paths).
 -- Rows are upserted by key; a changed article (new content hash) gets version + 1.
 
 -- name: touched_days_before
@@ -46,6 +47,17 @@ on conflict (article_id) do update set
     end,
     content_hash = excluded.content_hash,
     removed_at = null;
+
+-- name: upsert_signatures
+insert into article_signatures by name
+select * from read_parquet($article_signatures)
+on conflict (article_id) do update set
+    minhash = excluded.minhash,
+    keywords = excluded.keywords;
+
+-- name: insert_searches
+insert into searches by name
+select * from read_parquet($searches);
 
 -- name: mark_removed
 update articles set removed_at = u.last_checked_at
@@ -99,7 +111,9 @@ on conflict (url) do update set
     last_changed_at = excluded.last_changed_at,
     next_due_at = excluded.next_due_at,
     fetches = coalesce(urls.fetches, 0) + excluded.fetches,
-    is_feed = excluded.is_feed;
+    is_feed = excluded.is_feed,
+    search_provider = coalesce(excluded.search_provider, urls.search_provider),
+    search_query = coalesce(excluded.search_query, urls.search_query);
 
 -- name: touched_days_merges
 insert into touched_days

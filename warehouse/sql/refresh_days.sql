@@ -10,7 +10,7 @@ where day in (select day from touched_days);
 delete from entity_daily_mart where day in (select day from touched_days);
 
 -- name: insert_mart_days
--- entity_daily (migration 0003) restricted to the touched days before aggregating, so only their
+-- entity_daily (migration 0007: representatives only) restricted to the touched days before aggregating, so only their
 -- articles' mentions are counted.
 insert into entity_daily_mart
 with article_days as (
@@ -19,6 +19,7 @@ with article_days as (
         cast(coalesce(published_at, fetched_at) as date) as day
     from articles
     where cast(coalesce(published_at, fetched_at) as date) in (select day from touched_days)
+        and duplicate_of is null
 ),
 
 mention_counts as (

@@ -1,0 +1,77 @@
+"""Near-duplicate detection (MinHash LSH) and story grouping, on texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from transform.dedup import Doc, from_signature, near_duplicates, shingles, signature, similarity
+from transform.stories import assign_stories
+
+T0 = datetime(2022, 6, 15, 9, 0)
+WIRE = ("Harbour authorities said on Tuesday that the new ferry terminal would open in March after two years "
+        "of building work, with four berths, a covered waiting hall and space for three hundred cars. The "
+        "project ran over budget after the contractor found old timber piles under the quay, officials said, "
+        "and the final bill is expected to be about a fifth higher than planned. Local councillors welcomed "
+        "the date but asked for cheaper fares for island residents who depend on the crossing every day. ")
+
+
+def doc(aid: str, text: str, hours: float = 0, **kw: object) -> Doc:
+    return Doc(aid, T0 + timedelta(hours=hours), signature(text), **kw)
+
+
+def test_shingles_are_word_five_grams_ignoring_case_and_punctuation():
+    assert shingles("One, two THREE four five six") == {b"one two three four five", b"two three four five six"}
+    assert shingles("too short") == {b"too short"} and shingles("  ") == set()
+
+
+def test_a_stored_signature_round_trips_and_estimates_jaccard():
+    sig = signature(WIRE)
+    assert len(sig) == 128 * 4 and from_signature(sig).jaccard(from_signature(sig)) == 1.0
+    assert similarity(sig, signature(WIRE + "An extra closing sentence from the local desk.")) > 0.8
+    assert similarity(sig, signature("Completely different words about a village fete and its cakes.")) < 0.1
+    assert signature("") is None
+
+
+def test_copies_point_at_the_earliest_and_unrelated_texts_stay_apart():
+    edited = WIRE.replace("Harbour authorities said on Tuesday", "Port officials announced on Tuesday") + \
+        "The terminal will be named after a local lifeboat crew."
+    pool = [doc("late", WIRE, hours=5), doc("orig", WIRE, hours=1), doc("edit", edited, hours=3),
+            doc("other", "The village allotment show gave its top prize to a marrow weighing forty kilos, "
+                         "judges said, beating a pumpkin grown by the vicar for the first time in years.")]
+    out = near_duplicates(pool, {"late", "orig", "edit", "other"}, threshold=0.5)
+    assert out == {"orig": None, "late": "orig", "edit": "orig", "other": None}
+
+
+def test_an_earlier_copy_found_later_becomes_the_representative():
+    stored = [doc("copy1", WIRE, hours=4, duplicate_of=None), doc("copy2", WIRE, hours=6, duplicate_of="copy1")]
+    out = near_duplicates([*stored, doc("original", WIRE, hours=0)], {"original"}, threshold=0.5)
+    assert out == {"original": None, "copy1": "original", "copy2": "original"}
+
+
+def test_copies_further_apart_than_the_window_are_not_duplicates():
+    out = near_duplicates([doc("a", WIRE), doc("b", WIRE, hours=24 * 30)], {"b"}, threshold=0.5, window_days=7)
+    assert out == {"b": None}
+
+
+def test_a_copy_whose_text_changed_leaves_its_group():
+    stored = [doc("orig", WIRE), doc("copy", "A rewritten story about tides, moorings and a new harbour master "
+                                           "who starts in April after thirty years at sea.", hours=2,
+                                  duplicate_of="orig")]
+    out = near_duplicates(stored, {"copy"}, threshold=0.5)
+    assert out["copy"] is None
+
+
+def story_doc(aid: str, hours: float, entities: tuple[str, ...], keywords: set[str], **kw: object) -> Doc:
+    return Doc(aid, T0 + timedelta(hours=hours), None, frozenset(keywords), entities, **kw)
+
+
+def test_articles_join_the_most_similar_story_in_the_window_or_start_one():
+    call = ("Xi Jinping", "Vladimir Putin", "China", "Russia")
+    pool = [story_doc("seed", 0, call, {"call", "sovereignty", "security", "phone"}, story_id="seed"),
+            story_doc("own", 6, call[:3], {"call", "phone", "trade", "security"}),
+            story_doc("late", 24 * 10, call, {"call", "sovereignty", "security", "phone"}),
+            story_doc("fete", 2, ("Little Barton",), {"marrow", "prize", "show"}),
+            story_doc("copy", 7, (), frozenset(), duplicate_of="own")]
+    out = assign_stories(pool, {"own", "late", "fete", "copy"}, threshold=0.45, window_days=3)
+    assert out["own"] == "seed" and out["copy"] == "seed"  # a copy follows its representative
+    assert out["late"] == "late" and out["fete"] == "fete"  # too late for the window; nothing in common

@@ -1,0 +1,73 @@
+"""Near-duplicates and stories for one load, inside its transaction (transform.dedup, transform.stories).
+
+The pool is every stored article within the grouping window around the batch's articles (the window
+bounds a load's cost whatever the warehouse's history); the batch's articles are judged afresh, their
+groups re-formed, and the stories they join or leave refreshed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import duckdb
+
+from transform.dedup import DEFAULT_THRESHOLD as DUP_THRESHOLD
+from transform.dedup import Doc, near_duplicates
+from transform.stories import DEFAULT_THRESHOLD as STORY_THRESHOLD
+from transform.stories import assign_stories
+from warehouse.sqlfile import named_statements, params_for
+
+GROUPING_SQL = resources.files("warehouse") / "sql" / "grouping.sql"
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The config keys of duplicate and story detection (README, "Configuration")."""
+
+    duplicate_threshold: float = DUP_THRESHOLD
+    duplicate_window_days: float = 7.0
+    story_threshold: float = STORY_THRESHOLD
+    story_window_days: float = 3.0
+
+    @classmethod
+    def of(cls, settings: object) -> Grouping:
+        return cls(**{k: getattr(settings, k) for k in cls.__dataclass_fields__})
+
+
+def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping: Grouping) -> dict[str, int]:
+    """Mark near-duplicates, place new articles in stories, refresh the stories touched; add the days whose
+    counts changed to temp table touched_days. Returns counts (articles judged, duplicates, stories)."""
+    sql = dict(named_statements(GROUPING_SQL))
+    params = {"articles": articles_parquet,
+              "window_days": max(grouping.duplicate_window_days, grouping.story_window_days)}
+    cur = con.execute(sql["pool"], params_for(sql["pool"], params))
+    names = [c[0] for c in cur.description]
+    docs, batch = {}, set()
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        docs[row["article_id"]] = Doc(row["article_id"], row["at"], row["minhash"], frozenset(row["keywords"]),
+                                      tuple(row["entities"]), row["duplicate_of"], row["story_id"], row["site"])
+        if row["in_batch"]:
+            batch.add(row["article_id"])
+    before = {aid: (d.duplicate_of, d.story_id) for aid, d in docs.items()}
+    dups = near_duplicates(docs.values(), batch, grouping.duplicate_threshold, grouping.duplicate_window_days)
+    for aid, rep in dups.items():
+        docs[aid].duplicate_of = rep
+    dup_changed = {aid for aid in dups if before[aid][0] != docs[aid].duplicate_of}
+    place = {aid for aid in batch if docs[aid].story_id is None} | dup_changed
+    assign_stories(docs.values(), place, grouping.story_threshold, grouping.story_window_days)
+    changes = [(aid, d.duplicate_of, d.story_id, aid in dup_changed) for aid, d in docs.items()
+               if (d.duplicate_of, d.story_id) != before[aid]]
+    touched = {s for aid in docs for s in (before[aid][1], docs[aid].story_id) if s and
+               (aid in batch or (docs[aid].duplicate_of, docs[aid].story_id) != before[aid])}
+    con.execute("create or replace temp table grouping_changes (article_id varchar, duplicate_of varchar, "
+                "story_id varchar, dup_changed boolean)")
+    con.execute("create or replace temp table touched_stories (story_id varchar)")
+    if changes:
+        con.executemany("insert into grouping_changes values (?, ?, ?, ?)", changes)
+    if touched:
+        con.executemany("insert into touched_stories values (?)", [(s,) for s in sorted(touched)])
+    for name in ("apply", "touched_days_grouping", "delete_stories", "insert_stories"):
+        con.execute(sql[name], params_for(sql[name], params))
+    return {"judged": len(batch), "duplicates": sum(1 for a in batch if docs[a].duplicate_of),
+            "stories": len({docs[a].story_id for a in batch})}
