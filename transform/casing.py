@@ -1,6 +1,12 @@
 """Case restoration for headlines and all-caps lines, so NER sees "Xi tells Putin China will..." the way
 it sees body text. The article's own body says how each proper noun is written; everything else is
-lower-cased. Only letter case changes, so character offsets stay valid."""
+lower-cased. Only letter case changes, so character offsets stay valid.
+
+Only text known to be a headline (the title) is restored when it is Title Case; in the body only
+all-caps lines are. A Title Case body line is usually a list of names, a results table, a caption or a
+byline ("Forwards - Tomas Brenner , Ilir Dacaj"), where lower-casing loses the names the model finds as
+written. What the model finds on restored text only adds to what it finds on the original
+(transform.entities.merge_spans)."""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ def proper_nouns(text: str) -> dict[str, str]:
     """lower-case -> written form of words capitalised in the middle of a sentence (names, acronyms)."""
     vocab: dict[str, str] = {}
     for line in text.splitlines():
-        if needs_restoring(line):
+        if is_all_caps(line):
             continue
         prev_end = None
         for m in _WORD.finditer(line):
@@ -28,16 +34,24 @@ def proper_nouns(text: str) -> dict[str, str]:
     return vocab
 
 
-def needs_restoring(line: str) -> bool:
-    """True for an all-caps line, or a Title Case one (most words capitalised), of three words or more."""
-    if len(line) > 300:  # a paragraph, not a headline: only all-caps counts (str.isupper is cheap)
+def is_all_caps(line: str) -> bool:
+    """True for a line of three words or more whose letters are mostly (over 70 %) capitals."""
+    if len(line) > 300:  # a paragraph: str.isupper is cheap
         return line.isupper()
+    if len(_WORD.findall(line)) < 3:
+        return False
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.7
+
+
+def needs_restoring(line: str) -> bool:
+    """For a headline: True when it is all caps, or Title Case (most words capitalised), of three words
+    or more."""
+    if len(line) > 300 or is_all_caps(line):
+        return is_all_caps(line)
     words = _WORD.findall(line)
     if len(words) < 3:
         return False
-    letters = [ch for ch in line if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.7:
-        return True
     # Title Case: every word capitalised but the small function words headline style leaves alone; a
     # sentence full of names still has lower-case words such as "met" or "said".
     return all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words) and \
@@ -74,6 +88,7 @@ def restore_headline(line: str, vocab: dict[str, str]) -> str:
 
 
 def restore_case(text: str, vocab: dict[str, str]) -> str:
-    """The text with each all-caps or Title Case line restored; other lines unchanged, same length."""
+    """Body text with each all-caps line restored; every other line (Title Case ones too) unchanged; same
+    length."""
     lines = text.split("\n")
-    return "\n".join(restore_headline(line, vocab) for line in lines)
+    return "\n".join(restore_line(line, vocab) if is_all_caps(line) else line for line in lines)

