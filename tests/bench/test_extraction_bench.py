@@ -45,3 +45,41 @@ def test_runs_on_a_folder_of_our_pages(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "2 pages from" in out
     assert out.count("trafilatura 2.3.1") == 1 and "newsmon/trafilatura: F1" in out
+
+
+def test_folds_keep_a_sites_pages_together_and_are_balanced():
+    from bench.extraction import host_folds
+
+    pages = {f"p{i}": ("", f"https://www.site{i % 7}.example/a{i}", "") for i in range(28)}
+    folds = host_folds(pages, 3)
+    assert sorted(p for f in folds for p in f) == sorted(pages)
+    hosts = [{pages[p][1].split("/")[2].removeprefix("www.") for p in f} for f in folds]
+    assert all(not (a & b) for i, a in enumerate(hosts) for b in hosts[i + 1:])  # no site in two folds
+    assert sorted(len(h) for h in hosts) == [2, 2, 3]
+
+
+def test_a_rule_can_be_switched_off_and_comes_back():
+    from bench.extraction import without
+    from transform.boilerplate import is_boilerplate_line
+
+    line = "By Mei Lin Howard"
+    assert is_boilerplate_line(line)
+    with without({"byline"}):
+        assert not is_boilerplate_line(line)
+    assert is_boilerplate_line(line)
+
+
+def test_cross_validation_runs_on_pages_from_several_sites(tmp_path, capsys):
+    (tmp_path / "html").mkdir()
+    truth = {}
+    for n, (name, body) in enumerate((("article_jsonld.html", "Councillors in Port Ardent voted on Tuesday"),
+                                      ("article_meta_only.html", "Night trains will run on the valley line again"),
+                                      ("article_text_date.html", "The harbour"))):
+        pid = name.split(".")[0]
+        (tmp_path / "html" / f"{pid}.html.gz").write_bytes(gzip.compress((FIXTURES / name).read_bytes()))
+        truth[pid] = {"url": f"https://site{n}.test/{pid}", "articleBody": body}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    assert main([str(tmp_path), "--repeat", "1", "--worst", "0", "--folds", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "leave-sites-out: 3 folds by host (1, 1, 1 pages)" in out
+    assert "newsmon F1: whole set" in out and "leave-sites-out" in out
