@@ -56,10 +56,9 @@ def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping:
     dup_changed = {aid for aid in dups if before[aid][0] != docs[aid].duplicate_of}
     place = {aid for aid in batch if docs[aid].story_id is None} | dup_changed
     assign_stories(docs.values(), place, grouping.story_threshold, grouping.story_window_days)
-    changes = [(aid, d.duplicate_of, d.story_id, aid in dup_changed) for aid, d in docs.items()
-               if (d.duplicate_of, d.story_id) != before[aid]]
-    touched = {s for aid in docs for s in (before[aid][1], docs[aid].story_id) if s and
-               (aid in batch or (docs[aid].duplicate_of, docs[aid].story_id) != before[aid])}
+    moved = {aid for aid, d in docs.items() if (d.duplicate_of, d.story_id) != before[aid]}
+    changes = [(aid, docs[aid].duplicate_of, docs[aid].story_id, aid in dup_changed) for aid in sorted(moved)]
+    touched = {s for aid in batch | moved for s in (before[aid][1], docs[aid].story_id) if s}
     con.execute("create or replace temp table grouping_changes (article_id varchar, duplicate_of varchar, "
                 "story_id varchar, dup_changed boolean)")
     con.execute("create or replace temp table touched_stories (story_id varchar)")
