@@ -1,6 +1,6 @@
 """Article-body extraction benchmark: newsmon against trafilatura on the same pages, in one run.
 
-Usage: python bench/extraction.py [DATA_DIR] [--worst N] [--repeat N] [--folds K]
+Usage: python bench/extraction.py [DATA_DIR] [--worst N] [--repeat N] [--folds K] [--no-whole-process]
 
 DATA_DIR holds ground-truth.json ({id: {"url", "articleBody"}}) and html/<id>.html.gz, as in the
 article-extraction benchmark's development split (default: ../shared/data/article-extraction-dev).
@@ -8,12 +8,17 @@ Scoring follows that benchmark: tokens are \\w+ matches, each text a multiset of
 page TP, FP, FN; precision and recall are means over pages, F1 is their harmonic mean.
 
 Leave-sites-out cross-validation (--folds K, default 5; 0 skips it): the pages are split into K folds by
-host (a site's pages are all in one fold). Each rule of the extractor (RULES: the boilerplate line
-filters, link-list pruning, the full-mode fallback, the headline line) is judged by removing it: on
-each fold, the F1 change without it. For each fold, the rules kept are those that help on the *other*
-folds (removing them lowers F1 on at least two of them, and on average); the fold is then scored with
-only those rules. That cross-validated figure, not the whole-set one, is what to expect on
+host (a site's pages are all in one fold). Each rule of the extractor (RULES: every deviation from
+trafilatura's defaults: precision mode, comments left out, the fast path, link-list pruning, the
+boilerplate line filters, the headline line) is judged by removing it: on each fold, the F1 change
+without it. For each fold, the rules kept are those that help on the *other* folds (removing them
+lowers F1 on at least two of them, and on average; a speed rule must cost nothing on any of them);
+the fold is then scored with only those rules. That cross-validated figure, not the whole-set one, is what to expect on
 unseen sites, and a rule that helps on the folds it was not judged on earns its place.
+
+Whole process (skip with --no-whole-process): the pages are saved as files in a temporary folder and
+whole commands are timed, start-up included: `newsmon parse --no-entities` against trafilatura's
+command line (`--input-dir`) and a plain one-process trafilatura script.
 """
 
 from __future__ import annotations
@@ -113,10 +118,13 @@ def _identity_title(text: str, title: str, description: str | None = None) -> st
     return text
 
 
-# rule name -> the (module, attribute, replacement) that switches it off
+# rule name -> the (module, attribute, replacement) that switches it off. With every rule off, the
+# extractor is trafilatura with its defaults: each rule is a deviation that has to earn its place.
 RULES: dict[str, list[tuple[str, str, object]]] = {
+    "precision mode": [("transform.article", "PRECISION", False)],
+    "comments left out": [("transform.article", "COMMENTS", True)],
+    "fast path (speed)": [("transform.article", "FAST_PATH_WORDS", 0)],
     "link-list pruning (xpath)": [("transform.article", "PRUNE_XPATH", [])],
-    "full-mode fallback": [("transform.article", "DOUBTFUL_WORDS", 0)],
     "headline/standfirst line": [("transform.article", "drop_title_line", _identity_title)],
     "link-list lines": [("transform.boilerplate", "LINK_LIST", NEVER)],
     "prompts": [("transform.boilerplate", "PROMPT", NEVER)],
@@ -129,6 +137,9 @@ RULES: dict[str, list[tuple[str, str, object]]] = {
     "tags": [("transform.boilerplate", "TAGS_HEADING", NEVER), ("transform.boilerplate", "TAGS_LINE", NEVER)],
     "pipe rows": [("transform.boilerplate", "PIPE_LIST", NEVER)],
 }
+
+
+SPEED_RULES = {"fast path (speed)"}
 
 
 def without(rules: set[str]):  # type: ignore[no-untyped-def]
@@ -190,14 +201,21 @@ def cross_validate(pages: dict[str, tuple[str, str, str]], k: int, base: Result,
                      for fold in folds] for rule in RULES}
     print(f"\nleave-sites-out: {k} folds by host ({', '.join(str(len(f)) for f in folds)} pages)")
     print("F1 change when a rule is switched off, per fold (negative: the rule helps there)")
-    print(f"{'rule':<28}" + "".join(f"{'fold ' + str(i + 1):>9}" for i in range(k)) + f"{'mean':>9}")
+    print(f"{'rule':<28}" + "".join(f"{'fold ' + str(i + 1):>9}" for i in range(k)) + f"{'mean':>9}  verdict")
     for rule, ds in deltas.items():
-        print(f"{rule:<28}" + "".join(f"{d:>+9.3f}" for d in ds) + f"{sum(ds) / k:>+9.3f}")
+        helped, cost = sum(d < -NOISE for d in ds), [i + 1 for i, d in enumerate(ds) if d > NOISE]
+        verdict = (f"helps on {helped} folds" if helped >= 2 else "one site's rule (helps on one fold)"
+                   if helped else "no effect on these pages") + (
+                   f", costs on fold {', '.join(map(str, cost))}" if cost else "")
+        print(f"{rule:<28}" + "".join(f"{d:>+9.3f}" for d in ds) + f"{sum(ds) / k:>+9.3f}  {verdict}")
 
     def helps(rule: str, on: list[int]) -> bool:
         """Across folds: it helps (F1 lower without it, beyond NOISE) on at least two of them, and on
-        average; a rule that helps on one fold only is one site's rule."""
+        average; a rule that helps on one fold only is one site's rule. A speed rule is kept when it
+        costs nothing (no F1 gain without it, beyond NOISE) on any of them."""
         ds = [deltas[rule][i] for i in on]
+        if rule in SPEED_RULES:
+            return all(d <= NOISE for d in ds)
         return sum(d < -NOISE for d in ds) >= 2 and sum(ds) < 0
 
     cv_scores: dict[str, tuple[float, float]] = {}
@@ -217,12 +235,61 @@ def cross_validate(pages: dict[str, tuple[str, str, str]], k: int, base: Result,
     return cv
 
 
+PLAIN_SCRIPT = ("import sys, trafilatura\n"
+                "for p in sys.argv[1:]:\n"
+                "    print(len(trafilatura.extract(open(p, encoding='utf-8', errors='replace').read()) or ''))\n")
+
+
+def whole_process(pages: dict[str, tuple[str, str, str]], repeat: int) -> None:
+    """Time whole commands over the pages saved as files, start-up included (best of `repeat` runs):
+    `newsmon parse --no-entities` against trafilatura's own command line (--input-dir, which uses
+    several processes) and a plain one-process trafilatura script."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    bindir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
+        src, out = Path(tmp) / "pages", Path(tmp) / "out"
+        src.mkdir()
+        files = []
+        for pid, (html, _, _) in pages.items():
+            (src / f"{pid}.html").write_text(html, encoding="utf-8")
+            files.append(str(src / f"{pid}.html"))
+        trafilatura_cli = shutil.which("trafilatura", path=str(bindir)) or "trafilatura"
+        commands = {
+            "newsmon parse --no-entities": [sys.executable, "-m", "newsmon", "parse", "--no-entities", *files],
+            "trafilatura --input-dir": [trafilatura_cli, "--input-dir", str(src), "--output-dir", str(out)],
+            "plain trafilatura script": [sys.executable, "-c", PLAIN_SCRIPT, *files],
+        }
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+        took = {}
+        for name, cmd in commands.items():
+            best = float("inf")
+            for _ in range(max(1, repeat)):
+                shutil.rmtree(out, ignore_errors=True)
+                started = time.perf_counter()
+                done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+                best = min(best, time.perf_counter() - started)
+                if name.startswith("newsmon") and done.stdout.count("\n") != len(files):
+                    sys.exit(f"{name} printed {done.stdout.count(chr(10))} rows for {len(files)} pages: "
+                             f"{done.stderr[-500:]}")
+            took[name] = best
+    base = took["trafilatura --input-dir"]
+    print(f"\nwhole process, start-up included, {len(files)} pages on {os.cpu_count()} cores (best of {repeat}):")
+    for name, secs in took.items():
+        print(f"  {name:<30} {secs:6.2f} s   speed x{base / secs:.2f} of trafilatura's command")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--worst", type=int, default=8, help="list the N pages where newsmon loses most")
     parser.add_argument("--repeat", type=int, default=2, help="timing passes per extractor (best is kept)")
     parser.add_argument("--folds", type=int, default=5, help="leave-sites-out folds by host (0: none)")
+    parser.add_argument("--no-whole-process", dest="whole_process", action="store_false",
+                        help="skip timing whole commands (newsmon parse against trafilatura's command line)")
     args = parser.parse_args(argv)
     pages = load_pages(args.data)
     newsmon_text(*next(iter(pages.values()))[:2])  # warm-up: imports, compiled patterns
@@ -243,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
               f"  {pages[pid][1][:70]}")
     if args.folds > 1:
         cross_validate(pages, args.folds, base, ours)
+    if args.whole_process:
+        whole_process(pages, max(2, args.repeat))
     return 0
 
 

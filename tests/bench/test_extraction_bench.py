@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_runs_on_a_folder_of_our_pages(tmp_path, capsys):
         (tmp_path / "html" / f"{pid}.html.gz").write_bytes(gzip.compress((FIXTURES / name).read_bytes()))
         truth[pid] = {"url": f"https://example.test/{pid}", "articleBody": body}
     (tmp_path / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
-    assert main([str(tmp_path), "--repeat", "1", "--worst", "2"]) == 0
+    assert main([str(tmp_path), "--repeat", "1", "--worst", "2", "--no-whole-process"]) == 0
     out = capsys.readouterr().out
     assert "2 pages from" in out
     assert out.count("trafilatura 2.3.1") == 1 and "newsmon/trafilatura: F1" in out
@@ -79,7 +80,37 @@ def test_cross_validation_runs_on_pages_from_several_sites(tmp_path, capsys):
         (tmp_path / "html" / f"{pid}.html.gz").write_bytes(gzip.compress((FIXTURES / name).read_bytes()))
         truth[pid] = {"url": f"https://site{n}.test/{pid}", "articleBody": body}
     (tmp_path / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
-    assert main([str(tmp_path), "--repeat", "1", "--worst", "0", "--folds", "3"]) == 0
+    assert main([str(tmp_path), "--repeat", "1", "--worst", "0", "--folds", "3", "--no-whole-process"]) == 0
     out = capsys.readouterr().out
     assert "leave-sites-out: 3 folds by host (1, 1, 1 pages)" in out
     assert "newsmon F1: whole set" in out and "leave-sites-out" in out
+
+
+def test_whole_process_times_real_commands(tmp_path, capsys):
+    from bench.extraction import whole_process
+
+    pages = {n.split(".")[0]: ((FIXTURES / n).read_text(encoding="utf-8"), "", "")
+             for n in ("article_jsonld.html", "article_meta_only.html")}
+    whole_process(pages, 1)
+    out = capsys.readouterr().out
+    assert "whole process, start-up included, 2 pages" in out
+    for name in ("newsmon parse --no-entities", "trafilatura --input-dir", "plain trafilatura script"):
+        assert re.search(rf"{re.escape(name)} +\d+\.\d\d s +speed x\d+\.\d\d", out), out
+
+
+def test_every_rule_switched_off_is_trafilatura_with_its_defaults():
+    """With RULES all off, the extractor's main text is trafilatura's default extraction, but for the
+    |---| rule lines of tables (no words): each rule is a measured deviation from the library."""
+    import trafilatura
+
+    from bench.extraction import RULES, without
+    from transform.article import main_text
+    from transform.boilerplate import TABLE_RULE
+
+    html = (FIXTURES / "article_boilerplate.html").read_text(encoding="utf-8")
+    with without(set(RULES)):
+        ours = main_text(html)
+    plain = trafilatura.extract(html, include_comments=True, include_images=False) or ""
+    assert [" ".join(line.split()) for line in plain.splitlines()
+            if line.strip() and not TABLE_RULE.match(line)] == ours.splitlines()
+    assert main_text(html) != ours  # and with them on, the boilerplate lines go

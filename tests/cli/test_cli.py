@@ -100,6 +100,24 @@ def test_parse_no_entities_and_not_article(tmp_path):
     assert bad["error"].startswith("not an article")
 
 
+def test_parse_many_files_in_workers_keeps_order_and_reports_each_bad_file(tmp_path):
+    """From 24 files on, parse forks workers: the rows come out in argument order, equal to the rows
+    parsed one by one in the command's own process, and each bad file has its error row and line."""
+    from newsmon.cli import PARSE_WORKERS_FROM, _parse_file
+
+    good = [FIXTURES / n for n in ("article_jsonld.html", "article_meta_only.html", "article_boilerplate.html",
+                                   "index_page.html", "article_url_date.html.gz")]
+    files = [good[n % len(good)] for n in range(PARSE_WORKERS_FROM + 6)]
+    files[7] = tmp_path / "missing.html"
+    res = newsmon("parse", "--no-entities", *map(str, files))
+    assert res.returncode == 1
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert rows == [_parse_file(path, "")[0] for path in files]
+    assert [r["source"] for r in rows] == [str(f) for f in files]
+    assert rows[7]["error"] == "not an article: no such file"
+    assert res.stderr.count("no such file") == 1 and res.stderr.count("index_page.html") == len(files) // 5
+
+
 def test_entities_reads_json_lines(tmp_path):
     lines = [{"id": 1, "text": "Mr Xi spoke to Xi Jinping's ally Vladimir Putin in Moscow."},
              {"id": "b", "text": "Ben Wallace said Mr Wallace would visit Taiwan."}]
