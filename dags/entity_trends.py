@@ -14,7 +14,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
-from newsmon.assets import LOAD_POOL, WAREHOUSE
+from newsmon.assets import LOAD_POOL, WAREHOUSE, WAREHOUSE_QUEUE
 
 
 @dag(
@@ -28,7 +28,7 @@ from newsmon.assets import LOAD_POOL, WAREHOUSE
     doc_md=__doc__,
 )
 def entity_trends():
-    @task(pool=LOAD_POOL)
+    @task(pool=LOAD_POOL, queue=WAREHOUSE_QUEUE)  # writes the alerts table in the DuckDB file
     def alerts() -> int:
         from newsmon import tasks
 

@@ -11,6 +11,10 @@ entities) -> **relate** (dedupe by canonical URL, relevance of feed items, ledge
 **check** (data checks on the batch; a failure fails the run) -> **publish** (the readers' snapshot and
 the warehouse Asset event, only after the checks pass; staging removed).
 
+discover, load, check and publish open the DuckDB file: they run on the Celery queue `warehouse_queue`
+(default "warehouse"), consumed by the one worker on the machine that holds the file. The other tasks
+run on any worker and exchange files through `data_dir` (a local path or an object-store URL).
+
 Configuration comes from the TOML file named by `NEWSMON_CONFIG`, read when a task runs.
 Tasks pass file paths, never article bodies.
 """
@@ -22,7 +26,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
-from newsmon.assets import LOAD_POOL, WAREHOUSE
+from newsmon.assets import LOAD_POOL, WAREHOUSE, WAREHOUSE_QUEUE
 
 default_args = {
     "owner": "newsmon",
@@ -43,7 +47,7 @@ default_args = {
     doc_md=__doc__,
 )
 def related_articles():
-    @task
+    @task(queue=WAREHOUSE_QUEUE)  # reads the frontier from the DuckDB file
     def discover(run_id: str | None = None) -> list[dict]:
         from newsmon import tasks
 
@@ -79,19 +83,19 @@ def related_articles():
 
         return tasks.relate(parsed, run_id)
 
-    @task(pool=LOAD_POOL)
+    @task(pool=LOAD_POOL, queue=WAREHOUSE_QUEUE)
     def load(batch: str, run_id: str | None = None) -> dict:
         from newsmon import tasks
 
         return tasks.load(batch, run_id)
 
-    @task(pool=LOAD_POOL)
+    @task(pool=LOAD_POOL, queue=WAREHOUSE_QUEUE)
     def check(batch: str) -> int:
         from newsmon import tasks
 
         return tasks.check(batch)
 
-    @task(pool=LOAD_POOL, outlets=[WAREHOUSE])
+    @task(pool=LOAD_POOL, queue=WAREHOUSE_QUEUE, outlets=[WAREHOUSE])
     def publish(run_id: str | None = None) -> str:
         from newsmon import tasks
 

@@ -159,8 +159,9 @@ class Fetcher:
                 self.sleep(delay - (now - last))
             self._last_request[host] = time.monotonic()
             if clock := self._host_clock(host):
-                clock.parent.mkdir(parents=True, exist_ok=True)
-                clock.write_text(repr(time.time()), encoding="utf-8")
+                from newsmon import storage
+
+                storage.write_text(clock, repr(time.time()))
 
     def raw_get(self, url: str, headers: dict[str, str] | None = None,
                 deadline: float | None = None) -> requests.Response:

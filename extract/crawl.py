@@ -4,7 +4,8 @@ A cycle fetches in FETCH_ROUNDS rounds. Round 1: seeds, feeds and never-fetched 
 later round: the links and feed items found in the round before (new URLs only); the last fetch round
 also takes the due revisits and the least recently checked pages while budget remains. Links found in
 the last round are queued for the next cycle. Every round is one shard per host, so one worker owns a
-host's politeness. Records are JSON lines (one per URL) in data_dir/staging/<run_id>/; tasks pass paths.
+host's politeness. Records are JSON lines (one per URL) in data_dir/staging/<run_id>/; tasks pass their
+locations (local paths or object-store URLs: newsmon.storage), each file written whole or not at all.
 
 Round 2 also asks the `[[search]]` sources (extract.search) and seeds' sitemaps join round 2 (found in the
 seed's robots.txt, else at the usual locations; extract.sitemaps).
@@ -20,12 +21,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from upath import UPath
 
 from extract.canonical import canonical_url, host_of
 from extract.client import Fetcher
@@ -37,6 +38,7 @@ from extract.links import article_links, feed_links, looks_like_article
 from extract.rawstore import CorruptRaw, RawStore
 from extract.search import build_query, run_search
 from extract.sitemaps import looks_like_sitemap, sitemap_entries, usual_locations
+from newsmon import storage
 
 if TYPE_CHECKING:
     from newsmon.config import Settings
@@ -51,20 +53,20 @@ def _quiet(_: str) -> None:
     pass
 
 
-def staging_dir(settings: Settings, run_id: str) -> Path:
+def staging_dir(settings: Settings, run_id: str) -> UPath:
     """The folder holding one run's intermediate files."""
-    return Path(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
+    return storage.at(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
 
 
 class StagingCorrupt(ValueError):
     """A run's staging file that cannot be read back (truncated or damaged): the run fails naming it."""
 
 
-def read_records(path: str | Path) -> list[dict]:
+def read_records(path: str | os.PathLike[str]) -> list[dict]:
     """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
     records = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = storage.at(path).read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as exc:
         raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
     for n, line in enumerate(lines, 1):
@@ -78,14 +80,11 @@ def read_records(path: str | Path) -> list[dict]:
     return records
 
 
-def write_records(path: Path, records: list[dict]) -> Path:
+def write_records(path: str | os.PathLike[str], records: list[dict]) -> UPath:
     """Write records as JSON lines, atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r, default=str) + "\n" for r in records)
-    os.replace(tmp, path)
-    return path
+    target = storage.at(path)
+    storage.write_text(target, "".join(json.dumps(r, default=str) + "\n" for r in records))
+    return target
 
 
 def _iso(value: object) -> str | None:
@@ -156,15 +155,14 @@ class _RunFiles:
 
     def seen(self) -> set[str]:
         urls: set[str] = set()
-        for name in ("known.txt", "seen.txt"):
-            path = self.dir / name
+        for path in [self.dir / "known.txt", *storage.files_under(self.dir / "seen", "*.txt")]:
             if path.exists():
                 urls.update(path.read_text(encoding="utf-8").split())
         return urls
 
     def add_seen(self, urls: list[str]) -> None:
-        with (self.dir / "seen.txt").open("a", encoding="utf-8") as fh:
-            fh.writelines(u + "\n" for u in urls)
+        """One new file per call (object stores cannot append): seen() reads them all."""
+        storage.write_text(self.dir / "seen" / f"{uuid.uuid4().hex}.txt", "".join(u + "\n" for u in urls))
 
     def shards(self, round_no: int, records: list[dict]) -> list[dict]:
         """Write one shard file per host; never an empty list (a placeholder keeps the DAG's mapping simple)."""
@@ -189,9 +187,9 @@ class _RunFiles:
 def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = _quiet) -> list[dict]:
     """Round 1 from the frontier: seeds, feeds, never-fetched URLs within the budget. Returns its shards."""
     files = _RunFiles(settings, run_id)
-    if files.dir.exists():  # a rerun of the same run (cleared in Airflow): plan afresh, nothing stale left
-        shutil.rmtree(files.dir)
-    files.dir.mkdir(parents=True)
+    storage.rmtree(files.dir)  # a rerun of the same run (cleared in Airflow): plan afresh, nothing stale left
+    if storage.is_local(files.dir):
+        files.dir.mkdir(parents=True)
     budget = Budget(settings.max_pages, settings.max_pages_per_host)
     by_url = {r["url"]: r for r in frontier.rows}
     seeds = [canonical_url(s) for s in settings.seeds]
@@ -206,9 +204,9 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
                 f"over the budget this run ({_budget_words(settings)}): first in line next cycle")
     revisits = [_from_row(r) for r in order_revisits(frontier.tier(3), frontier.tier(4)) if r["url"] not in taken]
     write_records(files.dir / "revisits.jsonl", revisits)
-    (files.dir / "known.txt").write_text("".join(u + "\n" for u in sorted(frontier.known)), encoding="utf-8")
+    storage.write_text(files.dir / "known.txt", "".join(u + "\n" for u in sorted(frontier.known)))
     files.add_seen([r["url"] for r in wanted])
-    (files.dir / "profile.json").write_text(json.dumps(frontier.profile), encoding="utf-8")
+    storage.write_text(files.dir / "profile.json", json.dumps(frontier.profile))
     budget.save(files.dir / "budget.json")
     progress(f"plan: {len(chosen)} URLs in round 1, {len(revisits)} revisit candidates")
     return files.shards(1, chosen)
@@ -269,7 +267,7 @@ def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | 
                 if cand["url"] not in seen:
                     seen.add(cand["url"])
                     out.append(cand)
-        write_records(Path(path), records)  # feed details and unusable feeds recorded
+        write_records(path, records)  # feed details and unusable feeds recorded
     # feeds before pages (their items come next round), the pages, sitemaps last (a seed's own links come
     # before what its host's sitemaps list); then discovery order
     return sorted(out, key=lambda c: 2 if c["is_feed"] and c["relation"] == "sitemap" else 0 if c["is_feed"] else 1)
@@ -341,7 +339,7 @@ def collect(settings: Settings, run_id: str, rounds: list[list[str | None]]) -> 
     found = _new_candidates(settings, files, rounds[-1] if rounds else [])
     files.queue(FETCH_ROUNDS + 1, found, "found in the cycle's last round: fetched next cycle")
     files.add_seen([c["url"] for c in found])
-    queued = sorted(str(p) for p in (files.dir / "queued").glob("*.jsonl")) if (files.dir / "queued").exists() else []
+    queued = [str(p) for p in storage.files_under(files.dir / "queued", "*.jsonl")]
     return [m for r in rounds for m in r if m] + queued
 
 
@@ -361,4 +359,5 @@ def fetch_shard(settings: Settings, shard: dict, progress: Progress = _quiet) ->
                                                         fetcher.robots.sitemaps(rec["fetch"]["final_url"])) if u]
     finally:
         fetcher.close()
-    return str(write_records(Path(shard["path"]).parent.parent / "fetched" / Path(shard["path"]).name, records))
+    source = storage.at(shard["path"])
+    return str(write_records(source.parent.parent / "fetched" / source.name, records))

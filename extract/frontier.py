@@ -67,12 +67,16 @@ class Budget:
         return True
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"total": self.total, "per_host": self.per_host, "used": self.used,
-                                    "by_host": self.by_host}), encoding="utf-8")
+        from newsmon import storage
+
+        storage.write_text(storage.at(path), json.dumps({"total": self.total, "per_host": self.per_host,
+                                                         "used": self.used, "by_host": self.by_host}))
 
     @classmethod
     def load(cls, path: Path) -> Budget:
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+        from newsmon import storage
+
+        return cls(**json.loads(storage.at(path).read_text(encoding="utf-8")))
 
 
 def order_unfetched(rows: list[dict]) -> list[dict]:

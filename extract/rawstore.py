@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import tempfile
 import zlib
-from pathlib import Path
+
+from upath import UPath
+
+from newsmon import storage
 
 
 class CorruptRaw(OSError):
@@ -15,24 +17,21 @@ class CorruptRaw(OSError):
 
 
 class RawStore:
-    """Bodies gzip-compressed under data_dir/raw/ab/<sha256>.gz, named by the SHA-256 of the bytes."""
+    """Bodies gzip-compressed under data_dir/raw/ab/<sha256>.gz, named by the SHA-256 of the bytes.
+    data_dir is a local path or an fsspec URL (newsmon.storage); each body is written whole or not at all."""
 
-    def __init__(self, data_dir: Path):
-        self.root = Path(data_dir) / "raw"
+    def __init__(self, data_dir: str | os.PathLike[str]):
+        self.root = storage.at(data_dir) / "raw"
 
-    def path(self, sha: str) -> Path:
+    def path(self, sha: str) -> UPath:
         return self.root / sha[:2] / f"{sha}.gz"
 
     def put(self, body: bytes) -> str:
         """Store `body` (once) and return its SHA-256 hex digest."""
         sha = hashlib.sha256(body).hexdigest()
         target = self.path(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(gzip.compress(body, compresslevel=6, mtime=0))
-            os.replace(tmp, target)  # atomic: concurrent writers of the same bytes are harmless
+        if not target.exists():  # atomic: concurrent writers of the same bytes are harmless
+            storage.write_bytes(target, gzip.compress(body, compresslevel=6, mtime=0))
         return sha
 
     def get(self, sha: str) -> bytes:
@@ -47,10 +46,10 @@ class RawStore:
             raise CorruptRaw(f"raw body {path} is corrupt (its bytes do not match its name)")
         return body
 
-    def quarantine(self, sha: str) -> Path:
+    def quarantine(self, sha: str) -> UPath:
         """Move a corrupt body aside (kept for diagnosis as <sha>.gz.corrupt) so it is fetched again."""
         target = self.path(sha).with_suffix(".gz.corrupt")
-        os.replace(self.path(sha), target)
+        storage.move(self.path(sha), target)
         return target
 
     def has(self, sha: str) -> bool:

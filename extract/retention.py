@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.crawl import staging_dir
 from extract.rawstore import RawStore
+from newsmon import storage
 
 if TYPE_CHECKING:
     from newsmon.config import Settings
@@ -24,17 +23,18 @@ def finish_run(settings: Settings, run_id: str, ok: bool, stale_s: float = 3600.
     folder = staging_dir(settings, run_id)
     removed = []
     if ok and folder.exists():
-        shutil.rmtree(folder)
+        storage.rmtree(folder)
         removed.append(str(folder))
     elif folder.exists():
-        (folder / FAILED_MARK).write_text("this run failed; kept for diagnosis\n", encoding="utf-8")
-    root = Path(settings.data_dir) / "staging"
+        storage.write_text(folder / FAILED_MARK, "this run failed; kept for diagnosis\n")
+    root = storage.at(settings.data_dir) / "staging"
     cutoff = time.time() - stale_s
-    leftovers = [p for p in (root.iterdir() if root.exists() else [])
-                 if p.is_dir() and ((p / FAILED_MARK).exists() or p.stat().st_mtime < cutoff)]
-    leftovers.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in leftovers[settings.keep_failed_runs:]:
-        shutil.rmtree(old, ignore_errors=True)
+    runs = [p for p in (root.iterdir() if root.exists() else []) if p.is_dir()]
+    leftovers = [(storage.mtime(p), p) for p in runs]
+    leftovers = [(t, p) for t, p in leftovers if (p / FAILED_MARK).exists() or t < cutoff]
+    leftovers.sort(key=lambda tp: tp[0], reverse=True)
+    for _, old in leftovers[settings.keep_failed_runs:]:
+        storage.rmtree(old)
         removed.append(str(old))
     return removed
 
@@ -45,8 +45,8 @@ def collect_raw(settings: Settings, referenced: Callable[[Iterable[str]], set[st
     does not name; return how many. Only old files are looked up, so the cost follows what expires."""
     store = RawStore(settings.data_dir)
     cutoff = (now or time.time()) - settings.raw_retention_days * 86400
-    old = {p.name.removesuffix(".gz"): p for p in store.root.glob("*/*.gz") if p.stat().st_mtime < cutoff} \
-        if store.root.exists() else {}
+    old = {p.name.removesuffix(".gz"): p for p in storage.files_under(store.root, "*/*.gz")
+           if storage.mtime(p) < cutoff}
     if not old:
         return 0
     keep = referenced(old)

@@ -70,8 +70,9 @@ class RobotsCache:
         else:
             answer = self._fetch(origin)
             if cached is not None:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(json.dumps(answer), encoding="utf-8")
+                from newsmon import storage
+
+                storage.write_text(cached, json.dumps(answer))
         self._answers[origin] = answer
         self._rules[origin] = Protego.parse(answer["rules"])
         return answer

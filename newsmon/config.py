@@ -54,7 +54,8 @@ class Settings(BaseModel):
     seeds: list[str] = Field(min_length=1)
     feeds: list[str] = []
     db: Path = Field(default=Path("var/newsmon.duckdb"), strict=False)
-    data_dir: Path = Field(default=Path("var/data"), strict=False)
+    data_dir: str = Field(default="var/data", min_length=1)  # a local path or an fsspec URL (newsmon.storage)
+    warehouse_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "warehouse"
     max_depth: Annotated[int, Field(ge=0, le=5)] = 2
     allow_private_networks: bool | list[str] = False
     user_agent: str = DEFAULT_USER_AGENT
@@ -90,6 +91,22 @@ class Settings(BaseModel):
     duplicate_window_days: Annotated[float, Field(ge=0, le=365)] = 7.0
     story_threshold: Annotated[float, Field(gt=0, le=1)] = 0.45
     story_window_days: Annotated[float, Field(ge=0, le=365)] = 3.0
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_text(cls, value: object) -> object:
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_url(cls, value: str) -> str:
+        from newsmon.storage import StorageError, check_url
+
+        try:
+            check_url(value)
+        except StorageError as exc:
+            raise ValueError(str(exc).removeprefix(f"data_dir {value!r}: ")) from None
+        return value
 
     @field_validator("alert_webhook_url")
     @classmethod

@@ -138,7 +138,7 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
             parsed.append(parse_manifest(settings, manifest))
         stage("relate", 1)
         batch = relate(settings, report.run_id, parsed)
-        report.states = Counter(row["state"] for row in read_table(Path(batch), "urls"))
+        report.states = Counter(row["state"] for row in read_table(batch, "urls"))
         stage("load", 1)
         report.loaded = load_batch(settings.db, batch, report.run_id, Grouping.of(settings))
         stage("checks", 1)

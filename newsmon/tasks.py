@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TypeVar
 
 from newsmon.config import ConfigError, Settings, load_settings
@@ -39,7 +38,9 @@ def _current(paths: Iterable[str]) -> list[str]:
     task over fewer items than before, Airflow still hands over the results of the removed map indexes;
     their files went with the staging folder that `discover` wiped for the new attempt."""
     paths = [p for p in paths if p]
-    stale = [p for p in paths if not Path(p).exists()]
+    from newsmon import storage
+
+    stale = [p for p in paths if not storage.at(p).exists()]
     if stale:
         log.warning("ignoring %d result(s) of an earlier attempt of this run: %s", len(stale), ", ".join(stale))
     return [p for p in paths if p not in stale]

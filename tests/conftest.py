@@ -100,3 +100,25 @@ def write_config(path: Path, settings: Settings) -> Path:
             lines.append(f'{key} = "{value}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A moto S3 server process on 127.0.0.1 for the session (tests/s3server.py)."""
+    from tests.s3server import S3Server
+
+    with S3Server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3(s3_server, monkeypatch):
+    """The S3 server's credentials and endpoint in this test's environment (as a worker would have
+    them), and a fresh bucket: yields (server, "s3://<bucket>")."""
+    import fsspec
+
+    for key, value in s3_server.env.items():
+        monkeypatch.setenv(key, value)
+    fsspec.AbstractFileSystem.clear_instance_cache()
+    yield s3_server, f"s3://{s3_server.bucket()}"
+    fsspec.AbstractFileSystem.clear_instance_cache()

@@ -9,7 +9,7 @@ from newsmon.config import load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-                    "airflow-triggerer", "airflow-worker"}
+                    "airflow-triggerer", "airflow-worker", "warehouse-worker"}
 
 
 def compose():
@@ -17,7 +17,7 @@ def compose():
 
 
 def mounts(service):
-    return dict(v.split(":")[:2] for v in service["volumes"])
+    return dict(v.split(":")[:2] for v in service.get("volumes", []))
 
 
 def test_official_layout_services():
@@ -43,7 +43,10 @@ def test_executor_dag_folder_and_config_match_the_code():
         assert len(config_host) == 1
         settings = load_settings(PROJECT / config_host[0])  # a valid config, by the code's own rules
         data_mount = next(c for h, c in volumes.items() if h == "newsmon-data")
-        assert str(settings.db).startswith(data_mount) and str(settings.data_dir).startswith(data_mount)
+        assert str(settings.data_dir).startswith(data_mount)  # every worker reaches data_dir
+        warehouse_mount = [c for h, c in volumes.items() if h == "newsmon-warehouse"]
+        assert bool(warehouse_mount) == (name == "warehouse-worker"), name  # the DuckDB file: one worker
+        assert not warehouse_mount or str(settings.db).startswith(warehouse_mount[0])
         for host in volumes:
             if host.startswith("./"):
                 assert (PROJECT / host).exists(), host
@@ -86,8 +89,8 @@ def test_compose_and_the_process_based_e2e_stack_agree(tmp_path):
         assert env["AIRFLOW__CORE__DAGS_FOLDER"].endswith("/dags")
     assert "NEWSMON_CONFIG" in e2e
     for name, args in SERVICES.items():
-        service = "airflow-worker" if name == "worker" else f"airflow-{name}".replace("airflow-api-server",
-                                                                                     "airflow-apiserver")
+        service = {"worker": "airflow-worker", "warehouse-worker": "warehouse-worker",
+                   "api-server": "airflow-apiserver"}.get(name, f"airflow-{name}")
         assert services[service]["command"] == " ".join(args), name
     init = " ".join(services["airflow-init"]["command"])
     assert f"airflow pools set {LOAD_POOL} 1" in init
@@ -99,3 +102,15 @@ def test_secrets_come_from_env_with_documented_defaults():
     for var in re.findall(r"\$\{(\w+):-", text):
         assert re.search(rf"^{var}=", example, re.M), f"{var} is not documented in .env.example"
     assert "dashboard" in compose()["services"]
+
+
+def test_the_warehouse_worker_alone_consumes_the_warehouse_queue_and_holds_the_duckdb_file():
+    services = compose()["services"]
+    settings = load_settings(PROJECT / "config" / "compose.toml")
+    assert services["warehouse-worker"]["command"] == \
+        f"celery worker --queues {settings.warehouse_queue} --concurrency 1"
+    assert "--queues" not in services["airflow-worker"]["command"]  # the default queue: fetch, parse, relate
+    holders = {name for name, svc in services.items() if "newsmon-warehouse" in mounts(svc)}
+    assert holders == {"warehouse-worker", "dashboard"}  # the dashboard reads the snapshot beside the file
+    assert "newsmon-data" not in mounts(services["dashboard"])
+    assert str(settings.db).startswith(mounts(services["dashboard"])["newsmon-warehouse"])

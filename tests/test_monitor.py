@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from newsmon.pipeline import run_cycle
@@ -29,7 +31,7 @@ def monitored(tmp_path_factory):
             report = run_cycle(settings)
             stored = {u.rsplit("/", 1)[-1] for (u,) in read_rows(settings.db, "select canonical_url from articles")}
             cycles.append({"edition": site.edition, "hits": site.hits[first_hit:], "states": report.states,
-                           "stored": stored, "staging": sorted((settings.data_dir / "staging").iterdir())})
+                           "stored": stored, "staging": sorted((Path(settings.data_dir) / "staging").iterdir())})
         yield settings, cycles
 
 

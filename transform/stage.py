@@ -11,11 +11,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.crawl import StagingCorrupt, page_html, read_records, staging_dir
 from extract.rawstore import RawStore
+from newsmon import storage
 from transform.article import NotArticle, extract_article
 from transform.entities import analyse
 from transform.records import Article
@@ -103,9 +103,9 @@ def _article_row(rec: dict, art: Article) -> dict:
 def parse_manifest(settings: Settings, manifest: str) -> str:
     """Parse one fetched shard; return the path of its parsed JSON lines."""
     records = parse_records(read_records(manifest), RawStore(settings.data_dir), settings.spacy_model)
-    out = Path(manifest).parent.parent / "parsed" / Path(manifest).name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(json.dumps(r, default=str) + "\n" for r in records), encoding="utf-8")
+    source = storage.at(manifest)
+    out = source.parent.parent / "parsed" / source.name
+    storage.write_text(out, "".join(json.dumps(r, default=str) + "\n" for r in records))
     return str(out)
 
 
@@ -143,7 +143,7 @@ def seed_search_profile(seeds: list[dict], store: RawStore, model: str) -> dict:
 def _stream(paths: list[str]) -> Iterator[dict]:
     """The records of the parsed files, one at a time (StagingCorrupt naming a damaged file)."""
     for path in paths:
-        with open(path, encoding="utf-8") as fh:
+        with storage.at(path).open("r", encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue

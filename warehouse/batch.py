@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from upath import UPath
 
+from newsmon import storage
 from transform.records import StoredArticle
 
 TS = pa.timestamp("us")
@@ -61,18 +66,25 @@ def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
     return path
 
 
-def read_table(folder: Path, name: str) -> list[dict]:
-    """Rows of folder/name.parquet as dicts (empty when the file is absent)."""
-    path = folder / f"{name}.parquet"
-    return pq.read_table(path).to_pylist() if path.exists() else []
+def read_table(folder: str | os.PathLike[str], name: str) -> list[dict]:
+    """Rows of folder/name.parquet as dicts (empty when the file is absent); the folder may be a URL."""
+    path = storage.at(folder) / f"{name}.parquet"
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        return pq.read_table(fh).to_pylist()
 
 
 class BatchWriter:
     """A staging batch written table by table in chunks of rows, so memory does not grow with the run.
-    After close() every table has its file (an empty table when no row came)."""
+    After close() every table has its file (an empty table when no row came) and the folder its manifest,
+    written last. A batch bound for an object store is written locally, then uploaded on close()."""
 
-    def __init__(self, folder: Path, chunk_rows: int = 5000, chunk_chars: int = 4_000_000):
-        self.folder, self.chunk_rows, self.chunk_chars = Path(folder), chunk_rows, chunk_chars
+    def __init__(self, folder: str | os.PathLike[str], chunk_rows: int = 5000, chunk_chars: int = 4_000_000):
+        self.target = storage.at(folder)
+        self._tmp = None if storage.is_local(self.target) else tempfile.TemporaryDirectory(prefix="newsmon-batch-")
+        self.folder = Path(self._tmp.name if self._tmp else self.target)
+        self.chunk_rows, self.chunk_chars = chunk_rows, chunk_chars
         self.folder.mkdir(parents=True, exist_ok=True)
         self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
         self._chars = dict.fromkeys(SCHEMAS, 0)
@@ -97,8 +109,16 @@ class BatchWriter:
         self._writers[name].write_table(pa.Table.from_pylist(rows, schema=schema))
         self._rows[name], self._chars[name] = [], 0
 
-    def close(self) -> Path:
+    def close(self) -> UPath:
         for name in SCHEMAS:
             self._flush(name)
             self._writers.pop(name).close()
-        return self.folder
+        if self._tmp is None:
+            sizes = {f"{name}.parquet": (self.folder / f"{name}.parquet").stat().st_size for name in SCHEMAS}
+            storage.write_text(self.target / storage.MANIFEST, json.dumps(sizes))
+        else:
+            try:
+                storage.upload_folder(self.folder, self.target)
+            finally:
+                self._tmp.cleanup()
+        return self.target

@@ -35,11 +35,14 @@ def _scope(con, batch_dir: str | Path | None) -> None:  # type: ignore[no-untype
         con.execute("create temp table check_articles as select article_id from articles")
         con.execute("create temp table check_urls as select url from urls")
         return
+    from newsmon import storage
     from warehouse.load import batch_files
 
-    files = batch_files(batch_dir)
-    con.execute("create temp table check_articles as select article_id from read_parquet(?)", [files["articles"]])
-    con.execute("create temp table check_urls as select url from read_parquet(?)", [files["urls"]])
+    with storage.local_folder(batch_dir) as local:
+        files = batch_files(local)
+        con.execute("create temp table check_articles as select article_id from read_parquet(?)",
+                    [files["articles"]])
+        con.execute("create temp table check_urls as select url from read_parquet(?)", [files["urls"]])
 
 
 def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list[CheckResult]:

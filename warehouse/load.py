@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from newsmon import storage
 from warehouse.batch import SCHEMAS, write_table
 from warehouse.db import rollback, writer
 from warehouse.grouping import Grouping, group_batch
@@ -36,8 +37,14 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual
     refresh the trend marts for the days the batch touched, all in one transaction.
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
-    published (warehouse.db.publish), after the data checks. Returns row counts in the batch."""
-    src = batch_files(batch_dir)
+    published (warehouse.db.publish), after the data checks. `batch_dir` may be an object-store URL
+    (newsmon.storage): its files are copied to a temporary folder, and a batch without its manifest
+    (a writer that did not finish) is refused. Returns row counts in the batch."""
+    with storage.local_folder(batch_dir) as local:  # a batch on an object store is copied here first
+        return _load(db_path, batch_files(local), run_id, grouping)
+
+
+def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping | None) -> dict[str, int]:
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
     with writer(db_path) as con:
         try:

@@ -65,6 +65,28 @@ def test_related_articles_shape(dagbag):
     assert tasks["discover"].retry_delay == timedelta(seconds=20)
 
 
+def test_tasks_that_open_the_duckdb_file_run_on_the_warehouse_queue(dagbag):
+    """discover, load, check, publish and alerts open the DuckDB file: the warehouse queue, whose one
+    worker holds the file; every other task runs on the default queue, on any worker."""
+    queues = {(d.dag_id, t.task_id): t.queue for d in dagbag.dags.values() for t in d.tasks}
+    warehouse = {("related_articles", t) for t in ("discover", "load", "check", "publish")} | \
+        {("entity_trends", "alerts")}
+    assert {k for k, q in queues.items() if q == "warehouse"} == warehouse
+    assert {q for k, q in queues.items() if k not in warehouse} == {"default"}
+
+
+def test_the_warehouse_queue_comes_from_the_config(tmp_path):
+    config = tmp_path / "newsmon.toml"
+    config.write_text('seeds = ["https://example.test/a"]\nwarehouse_queue = "duckdb-host-1"\n', encoding="utf-8")
+    code = ("import runpy\n"
+            "g = runpy.run_path('dags/related_articles.py')\n"
+            "print(g['related_articles']().get_task('load').queue)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT,
+                         env={**os.environ, **AIRFLOW_ENV, "NEWSMON_CONFIG": str(config)}, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip().splitlines()[-1] == "duckdb-host-1"
+
+
 def test_entity_trends_runs_on_the_warehouse_asset(dagbag):
     dag = dagbag.dags["entity_trends"]
     assert [a.uri for a in dag.schedule] == ["newsmon://warehouse/duckdb"]

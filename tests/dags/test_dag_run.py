@@ -2,6 +2,7 @@
 
 import hashlib
 import sqlite3
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -37,7 +38,7 @@ def test_related_articles_fills_the_warehouse(dag_run, airflow_db):
     assert "state=success" in res.stdout + res.stderr
     assert asset_events(airflow_db) >= 1
     assert snapshot_path(settings.db).exists()
-    assert not list((settings.data_dir / "staging").iterdir())  # a good run leaves no staging files
+    assert not list((Path(settings.data_dir) / "staging").iterdir())  # a good run leaves no staging files
     articles = read_rows(settings.db, "select relation, count(*) from articles group by 1 order by 1")
     assert dict(articles) == {"feed": 2, "linked": 5, "seed": 1}
     assert read_rows(settings.db, "select count(*) from entities where name = 'Xi Jinping'") == [(1,)]

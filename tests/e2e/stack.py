@@ -24,6 +24,7 @@ SERVICES = {  # process name -> airflow command, as the compose services run the
     "dag-processor": ["dag-processor"],
     "triggerer": ["triggerer"],
     "worker": ["celery", "worker"],
+    "warehouse-worker": ["celery", "worker", "--queues", "warehouse", "--concurrency", "1"],
 }
 
 
@@ -76,10 +77,11 @@ class Stack:
         self.procs: dict[str, subprocess.Popen] = {}
         self._token: str | None = None
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """Start one service; `cwd` and extra `env` let a worker act as if on a machine of its own."""
         log = (self.home / f"{name}.log").open("ab")
-        proc = subprocess.Popen([AIRFLOW, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen([AIRFLOW, *args], env={**self.env, **(env or {})}, cwd=cwd, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
         self.procs[name] = proc
         return proc
 

@@ -87,6 +87,61 @@ def test_triggered_run_fills_the_warehouse_and_runs_entity_trends(stack):
         raise AssertionError("entity_trends did not run from the warehouse Asset event")
 
 
+def stable_rows(db: Path) -> dict[str, list]:
+    """The rows two crawls of the same site agree on: no fetch times, run ids or first-seen times, and a
+    page or feed that a second visit found unchanged (304) counts as what the first visit made of it
+    (the scheduler's own first run may have visited the single-machine warehouse's pages twice)."""
+    queries = {"articles": "select article_id, canonical_url, title, word_count, story_id is not null from articles",
+               "entities": "select entity_id, name, type from entities",
+               "mentions": "select * from mentions",
+               "urls": "select url, case state when 'unchanged' then 'stored' else state end, article_id, relation,"
+                       " case when detail like '%Not Modified%' or detail like 'feed with %' then null"
+                       " else detail end from urls"}
+    with read_connection(db) as con:
+        return {t: sorted(con.execute(sql).fetchall(), key=str) for t, sql in queries.items()}
+
+
+def test_data_dir_on_s3_with_a_fetch_machine_and_a_warehouse_machine(stack, tmp_path):
+    """data_dir on a real S3 server (moto, a process on 127.0.0.1); two workers as two machines, each in
+    a local folder of its own: the fetch machine (default queue) never sees the DuckDB file, the warehouse
+    machine (warehouse queue) holds it. The run gives the rows of the single-machine run."""
+    from tests.s3server import S3Server
+
+    single = stable_rows(stack.settings.db)
+    fetch_home, warehouse_home = tmp_path / "fetch-machine", tmp_path / "warehouse-machine"
+    fetch_home.mkdir()
+    warehouse_home.mkdir()
+    with S3Server() as s3:
+        bucket = s3.bucket()
+        settings = stack.settings.model_copy(update={"data_dir": f"s3://{bucket}/newsmon",
+                                                     "db": Path("var/newsmon.duckdb")})  # relative: per machine
+        config = write_config(tmp_path / "s3.toml", settings)
+        env = {**s3.env, "NEWSMON_CONFIG": str(config)}
+        stack.kill("worker", signal.SIGTERM)
+        stack.kill("warehouse-worker", signal.SIGTERM)
+        try:
+            stack.start("fetch-machine", "celery", "worker", "--concurrency", "2", "--celery-hostname",
+                        "fetch-machine@%h", cwd=fetch_home, env=env)
+            stack.start("warehouse-machine", *SERVICES["warehouse-worker"], "--celery-hostname",
+                        "warehouse-machine@%h", cwd=warehouse_home, env=env)
+            run_id = trigger(stack)
+            assert stack.wait_run("related_articles", run_id) == "success"
+            keys = s3.keys(bucket)
+        finally:
+            for name in ("fetch-machine", "warehouse-machine"):
+                if name in stack.procs:
+                    stack.kill(name, signal.SIGTERM)
+            stack.start("worker", *SERVICES["worker"])
+            stack.start("warehouse-worker", *SERVICES["warehouse-worker"])
+    assert stable_rows(warehouse_home / "var" / "newsmon.duckdb") == single
+    assert not (fetch_home / "var").exists()  # the fetch machine never opened a DuckDB file
+    assert any(k.startswith("newsmon/raw/") for k in keys)
+    assert not [k for k in keys if k.startswith("newsmon/staging/")]  # the good run's staging removed
+    path = f"/api/v2/dags/related_articles/dagRuns/{run_id}/taskInstances"
+    queues = {t["task_id"]: t["queue"] for t in stack.request("GET", path)["task_instances"]}
+    assert {t for t, q in queues.items() if q == "warehouse"} == {"discover", "load", "check", "publish"}
+
+
 def test_clear_and_rerun_gives_identical_rows(stack):
     before = warehouse_rows(stack.settings.db)
     run_id = next(r["dag_run_id"] for r in stack.runs("related_articles") if r["state"] == "success")

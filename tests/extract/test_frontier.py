@@ -3,6 +3,7 @@
 import os
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from extract.frontier import DEFAULT_REVISIT_STEPS_S, Budget, next_due, order_revisits, order_unfetched
 from extract.rawstore import RawStore
@@ -59,7 +60,7 @@ def test_priority_orders():
 
 def test_finish_run_removes_good_runs_and_keeps_the_newest_failed(tmp_path, site):
     settings = make_settings(tmp_path, site, keep_failed_runs=2)
-    staging = settings.data_dir / "staging"
+    staging = Path(settings.data_dir) / "staging"
     (staging / "failed0").mkdir(parents=True)
     finish_run(settings, "failed0", ok=False)  # a failed run is kept and marked
     assert (staging / "failed0" / FAILED_MARK).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_a_full_disk_during_the_load_loses_nothing(tmp_path, site, limit):
     assert "stage load" in full.stderr and "stage checks" not in full.stderr
     assert "File too large" in full.stderr, full.stderr  # the disk error itself, named
     assert "cannot rollback" not in full.stderr
-    staging = settings.data_dir / "staging"
+    staging = Path(settings.data_dir) / "staging"
     assert [p.name for p in staging.iterdir() if (p / "FAILED").exists()]  # kept for diagnosis
 
     again = subprocess.run([sys.executable, "-m", "newsmon", "run", "--config", str(config)],

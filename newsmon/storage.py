@@ -1,0 +1,221 @@
+"""`data_dir` as an fsspec URL: a local path (as before), `file://...`, `s3://bucket/prefix`, `gs://...`.
+
+The raw store, the staging files of each run (shards, manifests, parsed records, the batch), the crawl
+state between rounds (budget, URLs taken, robots answers, host clocks) all live under `data_dir`, and
+tasks pass their locations as strings: a local path, or a URL any worker can open. Only the DuckDB file
+stays local, on the machine of the warehouse queue's worker.
+
+Paths are universal_pathlib `UPath`s (fsspec underneath; Airflow's ObjectStoragePath is built on the
+same). Credentials never come from the TOML file: s3fs and gcsfs read the usual environment variables
+(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_ENDPOINT_URL, GOOGLE_APPLICATION_CREDENTIALS), or the
+Airflow connection named by NEWSMON_STORAGE_CONN_ID.
+
+Writes are atomic the way each store allows: a local file is written beside its target and renamed over
+it; an object is written with one PUT (or a multipart upload completed on close), which an object store
+shows whole or not at all; renaming is never relied on there. A folder written as a unit (a run's batch)
+gets its manifest last, and readers refuse a folder without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from upath import UPath
+
+CONN_ENV = "NEWSMON_STORAGE_CONN_ID"
+MANIFEST = "_manifest.json"
+EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs"}
+
+
+class StorageError(OSError):
+    """data_dir cannot be used: an unknown scheme, a missing optional package, or credentials in the URL."""
+
+
+def protocol_of(url: str | os.PathLike[str] | UPath) -> str:
+    text = str(url) if isinstance(url, UPath) else os.fspath(url)
+    return text.split("://", 1)[0].lower() if "://" in text else "file"
+
+
+def is_local(path: object) -> bool:
+    """True for a path on this machine's file system (a plain pathlib.Path or a local UPath)."""
+    return isinstance(path, pathlib.Path)
+
+
+def check_url(url: str) -> None:
+    """Refuse a data_dir URL that cannot work, with the reason (used when the config is read)."""
+    protocol = protocol_of(url)
+    if protocol in ("file", "local"):
+        return
+    netloc = url.split("://", 1)[1].split("/", 1)[0]
+    if "@" in netloc:
+        raise StorageError(f"data_dir {url.split('@')[-1]!r}: credentials do not belong in the URL or the "
+                           f"TOML file; use the environment or the Airflow connection named by {CONN_ENV}")
+    import fsspec
+
+    try:
+        fsspec.get_filesystem_class(protocol)
+    except ValueError:
+        raise StorageError(f"data_dir {url!r}: unknown storage scheme {protocol!r}") from None
+    except ImportError:
+        extra = EXTRAS.get(protocol, protocol)
+        raise StorageError(f"data_dir {url!r}: the {protocol}:// scheme needs an optional package: "
+                           f"pip install 'newsmon[{extra}]'") from None
+
+
+def _connection_options(conn_id: str, protocol: str) -> dict:
+    """Storage options from an Airflow connection: login / password as the key pair, extra as options."""
+    from airflow.sdk import Connection
+
+    conn = Connection.get(conn_id)
+    extra = dict(conn.extra_dejson or {})
+    if protocol in ("s3", "s3a"):
+        if conn.login:
+            extra.setdefault("key", conn.login)
+        if conn.password:
+            extra.setdefault("secret", conn.password)
+        if conn.host and "endpoint_url" not in extra:
+            extra["endpoint_url"] = conn.host if "://" in conn.host else f"http://{conn.host}:{conn.port or 80}"
+    return extra
+
+
+def storage_options(url: str) -> dict:
+    """fsspec options for a URL: the Airflow connection's, if one is named, and an S3 endpoint from the
+    environment (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) for S3-compatible servers."""
+    protocol = protocol_of(url)
+    if protocol in ("file", "local"):
+        return {}
+    options: dict = {}
+    if conn_id := os.environ.get(CONN_ENV):
+        options.update(_connection_options(conn_id, protocol))
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if protocol in ("s3", "s3a") and "endpoint_url" not in options and endpoint:
+        options["endpoint_url"] = endpoint
+    return options
+
+
+def at(location: str | os.PathLike[str] | UPath) -> UPath:
+    """The path for a data_dir or a location a task passed on: a local path, file:// or a store URL."""
+    if isinstance(location, UPath):
+        return location
+    text = os.fspath(location)
+    if protocol_of(text) == "file" and text.startswith("file://"):
+        text = text.removeprefix("file://")
+    if protocol_of(text) == "file":
+        return UPath(text)
+    return UPath(text, **storage_options(text))
+
+
+def write_bytes(path: UPath, data: bytes) -> None:
+    """Write a whole file atomically: no reader ever sees part of it."""
+    if is_local(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            pathlib.Path(tmp).unlink(missing_ok=True)
+            raise
+    else:
+        path.fs.pipe_file(path.path, data)  # one PUT: the object appears whole, or not at all
+
+
+def write_text(path: UPath, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def rmtree(path: UPath) -> None:
+    """Remove a folder and everything under it (nothing if it is absent)."""
+    if is_local(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.fs.rm(path.path, recursive=True)
+
+
+def move(source: UPath, target: UPath) -> None:
+    if is_local(source):
+        os.replace(source, target)
+    else:
+        source.fs.mv(source.path, target.path)
+
+
+def _info_mtime(info: dict) -> float | None:
+    for key in ("mtime", "LastModified", "last_modified", "updated", "created"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return value.timestamp()
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                continue
+    return None
+
+
+def mtime(path: UPath) -> float:
+    """Last modification time; for a folder on an object store (which has none), its newest object's."""
+    if is_local(path):
+        return path.stat().st_mtime
+    found = path.fs.find(path.path, detail=True)
+    times = [t for info in (found.values() if isinstance(found, dict) else []) if (t := _info_mtime(info))]
+    if not times and (t := _info_mtime(path.fs.info(path.path))):
+        times = [t]
+    return max(times, default=0.0)
+
+
+def files_under(path: UPath, pattern: str) -> list[UPath]:
+    """The files matching a glob pattern under a folder (none if it is absent)."""
+    if is_local(path):
+        return sorted(path.glob(pattern)) if path.exists() else []
+    found = path.fs.glob(f"{path.path.rstrip('/')}/{pattern}")
+    return sorted(path.joinpath(p[len(path.path.rstrip('/')) + 1:]) for p in found)
+
+
+def upload_folder(local: pathlib.Path, target: UPath) -> None:
+    """Copy a finished local folder to `target`, then write its manifest (names and sizes) last."""
+    names = sorted(p.name for p in local.iterdir() if p.is_file() and p.name != MANIFEST)
+    for name in names:
+        if is_local(target):
+            target.mkdir(parents=True, exist_ok=True)
+            write_bytes(target / name, (local / name).read_bytes())
+        else:
+            target.fs.put_file(str(local / name), (target / name).path)
+    write_text(target / MANIFEST, json.dumps({name: (local / name).stat().st_size for name in names}))
+
+
+class IncompleteFolder(OSError):
+    """A folder written as a unit whose manifest is missing or does not match: its writer did not finish."""
+
+
+def read_manifest(folder: UPath) -> dict[str, int]:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IncompleteFolder(f"{folder} has no {MANIFEST}: its writer did not finish") from None
+
+
+@contextmanager
+def local_folder(location: str | os.PathLike[str] | UPath) -> Iterator[pathlib.Path]:
+    """A folder written by upload_folder as a local folder: itself when local, else a temporary copy of
+    the files its manifest lists (IncompleteFolder when the manifest is missing or a file differs)."""
+    folder = at(location)
+    if is_local(folder):
+        yield pathlib.Path(folder)
+        return
+    listed = read_manifest(folder)
+    with tempfile.TemporaryDirectory(prefix="newsmon-batch-") as tmp:
+        for name, size in listed.items():
+            folder.fs.get_file((folder / name).path, os.path.join(tmp, name))
+            if os.path.getsize(os.path.join(tmp, name)) != size:
+                raise IncompleteFolder(f"{folder / name} is not the size its manifest gives")
+        yield pathlib.Path(tmp)
