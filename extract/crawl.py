@@ -126,10 +126,12 @@ def fetch_one(fetcher: Fetcher, store: RawStore, rec: dict) -> dict:
 def _kept_body(store: RawStore, sha: str | None) -> tuple[bool, str | None]:
     """Whether the last body is kept and readable (so validators may be sent), and a note if it is corrupt:
     a corrupt body is moved aside and the page fetched again without validators."""
-    if not sha or not store.has(sha):
+    if not sha:
         return False, None
     try:
-        store.get(sha)
+        store.get(sha)  # one read, no existence check first: on an object store each is a request
+    except FileNotFoundError:
+        return False, None
     except CorruptRaw as exc:
         moved = store.quarantine(sha)
         return False, f"{exc}; moved to {moved.name}, fetched again without validators"

@@ -45,8 +45,8 @@ def collect_raw(settings: Settings, referenced: Callable[[Iterable[str]], set[st
     does not name; return how many. Only old files are looked up, so the cost follows what expires."""
     store = RawStore(settings.data_dir)
     cutoff = (now or time.time()) - settings.raw_retention_days * 86400
-    old = {p.name.removesuffix(".gz"): p for p in storage.files_under(store.root, "*/*.gz")
-           if storage.mtime(p) < cutoff}
+    old = {p.name.removesuffix(".gz"): p for p, mtime in storage.files_with_mtime(store.root, "*/*.gz")
+           if mtime < cutoff}
     if not old:
         return 0
     keep = referenced(old)

@@ -181,6 +181,17 @@ def files_under(path: UPath, pattern: str) -> list[UPath]:
     return sorted(path.joinpath(p[len(path.path.rstrip('/')) + 1:]) for p in found)
 
 
+def files_with_mtime(path: UPath, pattern: str) -> list[tuple[UPath, float]]:
+    """files_under with each file's modification time, from one listing on an object store (a request
+    per file would make a sweep of the raw store cost as many requests as it holds bodies)."""
+    if is_local(path):
+        return [(p, p.stat().st_mtime) for p in files_under(path, pattern)]
+    base = path.path.rstrip("/")
+    found = path.fs.glob(f"{base}/{pattern}", detail=True)
+    return sorted(((path.joinpath(key[len(base) + 1:]), _info_mtime(info) or 0.0) for key, info in found.items()),
+                  key=lambda pm: str(pm[0]))
+
+
 def upload_folder(local: pathlib.Path, target: UPath) -> None:
     """Copy a finished local folder to `target`, then write its manifest (names and sizes) last."""
     names = sorted(p.name for p in local.iterdir() if p.is_file() and p.name != MANIFEST)

@@ -131,3 +131,14 @@ def test_storage_options_from_the_environment_and_an_airflow_connection(monkeypa
         "extra": {"endpoint_url": "http://127.0.0.1:7"}}))
     assert storage.storage_options("s3://b/x") == {"endpoint_url": "http://127.0.0.1:7", "key": "key-id",
                                                    "secret": "key-secret"}
+
+
+@pytest.mark.parametrize("where", ["local", "s3"])
+def test_files_with_mtime_lists_once_with_times(where, tmp_path, request):
+    root = storage.at(tmp_path / "d") if where == "local" else storage.at(request.getfixturevalue("s3")[1] + "/d")
+    for name in ("ab/1.gz", "ab/2.gz", "cd/3.gz", "cd/skip.txt"):
+        storage.write_bytes(root / "raw" / name, b"x")
+    listed = storage.files_with_mtime(root / "raw", "*/*.gz")
+    assert [p.name for p, _ in listed] == ["1.gz", "2.gz", "3.gz"]
+    assert all(abs(t - time.time()) < 120 for _, t in listed)
+    assert storage.files_with_mtime(root / "absent", "*/*.gz") == []
