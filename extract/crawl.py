@@ -156,10 +156,10 @@ class _RunFiles:
         self.dir = staging_dir(settings, run_id)
 
     def seen(self) -> set[str]:
+        known = self.dir / "known.txt"
         urls: set[str] = set()
-        for path in [self.dir / "known.txt", *storage.files_under(self.dir / "seen", "*.txt")]:
-            if path.exists():
-                urls.update(path.read_text(encoding="utf-8").split())
+        for path in ([known] if known.exists() else []) + storage.files_under(self.dir / "seen", "*.txt"):
+            urls.update(path.read_text(encoding="utf-8").split())
         return urls
 
     def add_seen(self, urls: list[str]) -> None:

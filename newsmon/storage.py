@@ -104,9 +104,7 @@ def at(location: str | os.PathLike[str] | UPath) -> UPath:
     """The path for a data_dir or a location a task passed on: a local path, file:// or a store URL."""
     if isinstance(location, UPath):
         return location
-    text = os.fspath(location)
-    if protocol_of(text) == "file" and text.startswith("file://"):
-        text = text.removeprefix("file://")
+    text = os.fspath(location).removeprefix("file://")
     if protocol_of(text) == "file":
         return UPath(text)
     return UPath(text, **storage_options(text))
@@ -173,12 +171,19 @@ def mtime(path: UPath) -> float:
     return max(times, default=0.0)
 
 
+def _remote_glob(path: UPath, pattern: str) -> list[tuple[UPath, dict]]:
+    """(path, listing info) of the objects matching a glob pattern under a folder, in one listing."""
+    base = path.path.rstrip("/")
+    found = path.fs.glob(f"{base}/{pattern}", detail=True)
+    return sorted(((path.joinpath(key[len(base) + 1:]), info) for key, info in found.items()),
+                  key=lambda pair: str(pair[0]))
+
+
 def files_under(path: UPath, pattern: str) -> list[UPath]:
     """The files matching a glob pattern under a folder (none if it is absent)."""
     if is_local(path):
         return sorted(path.glob(pattern)) if path.exists() else []
-    found = path.fs.glob(f"{path.path.rstrip('/')}/{pattern}")
-    return sorted(path.joinpath(p[len(path.path.rstrip('/')) + 1:]) for p in found)
+    return [p for p, _ in _remote_glob(path, pattern)]
 
 
 def files_with_mtime(path: UPath, pattern: str) -> list[tuple[UPath, float]]:
@@ -186,20 +191,15 @@ def files_with_mtime(path: UPath, pattern: str) -> list[tuple[UPath, float]]:
     per file would make a sweep of the raw store cost as many requests as it holds bodies)."""
     if is_local(path):
         return [(p, p.stat().st_mtime) for p in files_under(path, pattern)]
-    base = path.path.rstrip("/")
-    found = path.fs.glob(f"{base}/{pattern}", detail=True)
-    return sorted(((path.joinpath(key[len(base) + 1:]), _info_mtime(info) or 0.0) for key, info in found.items()),
-                  key=lambda pm: str(pm[0]))
+    return [(p, _info_mtime(info) or 0.0) for p, info in _remote_glob(path, pattern)]
 
 
-def upload_folder(local: pathlib.Path, target: UPath) -> None:
-    """Copy a finished local folder to `target`, then write its manifest (names and sizes) last."""
+def finish_folder(local: pathlib.Path, target: UPath) -> None:
+    """Publish a folder whose files are written: copy them to `target` when that is an object store (a
+    local target is `local` itself), then write the manifest (names and sizes) last."""
     names = sorted(p.name for p in local.iterdir() if p.is_file() and p.name != MANIFEST)
-    for name in names:
-        if is_local(target):
-            target.mkdir(parents=True, exist_ok=True)
-            write_bytes(target / name, (local / name).read_bytes())
-        else:
+    if not is_local(target):
+        for name in names:
             target.fs.put_file(str(local / name), (target / name).path)
     write_text(target / MANIFEST, json.dumps({name: (local / name).stat().st_size for name in names}))
 
@@ -217,7 +217,7 @@ def read_manifest(folder: UPath) -> dict[str, int]:
 
 @contextmanager
 def local_folder(location: str | os.PathLike[str] | UPath) -> Iterator[pathlib.Path]:
-    """A folder written by upload_folder as a local folder: itself when local, else a temporary copy of
+    """A folder published by finish_folder as a local folder: itself when local, else a temporary copy of
     the files its manifest lists (IncompleteFolder when the manifest is missing or a file differs)."""
     folder = at(location)
     if is_local(folder):

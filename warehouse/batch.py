@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -113,12 +112,9 @@ class BatchWriter:
         for name in SCHEMAS:
             self._flush(name)
             self._writers.pop(name).close()
-        if self._tmp is None:
-            sizes = {f"{name}.parquet": (self.folder / f"{name}.parquet").stat().st_size for name in SCHEMAS}
-            storage.write_text(self.target / storage.MANIFEST, json.dumps(sizes))
-        else:
-            try:
-                storage.upload_folder(self.folder, self.target)
-            finally:
+        try:
+            storage.finish_folder(self.folder, self.target)
+        finally:
+            if self._tmp is not None:
                 self._tmp.cleanup()
         return self.target
