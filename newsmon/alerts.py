@@ -90,5 +90,5 @@ def raise_alerts(settings: Settings) -> list[Alert]:
     if records:
         with writer(settings.db) as wcon:
             wcon.executemany("insert into alerts values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing", records)
-        publish(settings.db)
+        publish(settings.db, mode=settings.snapshot_mode)
     return alerts[:settings.max_alerts_per_run]

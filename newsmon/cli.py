@@ -1,4 +1,4 @@
-"""The newsmon command line: run, parse, entities, trends, sample-site and demo."""
+"""The newsmon command line: run, parse, entities, trends, stories, sql, dashboard, airflow, sample-site and demo."""
 
 from __future__ import annotations
 
@@ -171,11 +171,25 @@ def entities(model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core
         raise typer.Exit(1)
 
 
+def _resolved(settings: Settings, name: str | None) -> str | None:
+    """The canonical name of the entity `name` spells (any case, alias or short form), said on stderr when
+    it differs; UnknownEntity when there is none."""
+    from warehouse.trends import find_entity
+
+    if name is None:
+        return None
+    found = find_entity(settings.db, name)
+    if found.name != name:
+        err.print(f"{name!r} is {found.name} ({found.type}, by its {found.matched_on})", highlight=False)
+    return found.name
+
+
 @app.command()
 def trends(
     ctx: typer.Context,
     config: ConfigOpt = None,
-    entity: Annotated[str | None, typer.Option(help="Only this canonical entity (case-insensitive).")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only this entity: its name, an alias or a short form, any "
+                                               "case (Xi, Mr Xi -> Xi Jinping).")] = None,
     days: Annotated[int | None, typer.Option(min=1, help="Daily table: the N most recent days with data. "
                                              "--rising: the recent window (default 7).")] = None,
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or "
@@ -183,7 +197,8 @@ def trends(
     rising: Annotated[bool, typer.Option("--rising", help="Entities rising against their baseline.")] = False,
     baseline_days: Annotated[int, typer.Option(min=1, help="--rising: the trailing baseline.")] = 28,
     min_articles: Annotated[int, typer.Option(min=1, help="--rising: minimum recent articles.")] = 3,
-    with_: Annotated[str | None, typer.Option("--with", help="Entities mentioned in the same articles.")] = None,
+    with_: Annotated[str | None, typer.Option("--with", help="Entities mentioned in the same articles as this one "
+                                              "(any spelling).")] = None,
     story: Annotated[str | None, typer.Option(help="One story's entities by day (ids: newsmon stories).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
@@ -202,10 +217,12 @@ def trends(
     settings = _settings(ctx, config)
     day = since.date() if since else None
     try:
+        entity = _resolved(settings, entity)
         if rising:
             columns, rows = t.rising(settings.db, days or 7, baseline_days, min_articles, limit=limit)
             title = f"rising entities: last {days or 7} days against the {baseline_days} before"
         elif with_:
+            with_ = _resolved(settings, with_)
             columns, rows = t.cooccurring(settings.db, with_, 1, day, limit)
             title = f"entities mentioned with {with_}"
         elif story:
@@ -216,6 +233,8 @@ def trends(
             title = f"entity_daily ({settings.db})"
     except KeyError:
         raise _fail(f"no story {story!r} in {settings.db}: `newsmon stories` lists them") from None
+    except t.UnknownEntity as exc:
+        raise _fail(str(exc)) from None
     except (FileNotFoundError, duckdb.Error) as exc:
         raise _fail(str(exc).splitlines()[0]) from None
     print_table(columns, rows, title=title, fmt=fmt)
@@ -245,6 +264,34 @@ def stories(
     except (FileNotFoundError, duckdb.Error) as exc:
         raise _fail(str(exc).splitlines()[0]) from None
     print_table(columns, rows, title=f"stories ({settings.db})", fmt=fmt)
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help="SQL to run; without it: an interactive prompt on a terminal, "
+                                                "or the statements read from standard input.")] = None,
+    config: ConfigOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run SQL on the warehouse's published snapshot (read-only, never blocks a running cycle). Tables, views
+    and columns carry comments: `.tables` and `.schema NAME` at the prompt show them."""
+    import duckdb
+
+    from newsmon import sqlshell
+    from newsmon.render import FORMATS
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)
+    settings = _settings(ctx, config)
+    if query is None and sys.stdin.isatty():
+        raise typer.Exit(1 if sqlshell.shell(settings.db, fmt) else 0)
+    try:
+        sqlshell.execute(settings.db, query if query is not None else sys.stdin.read(), fmt)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    except duckdb.Error as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command("sample-site")

@@ -54,6 +54,8 @@ class Settings(BaseModel):
     seeds: list[str] = Field(min_length=1)
     feeds: list[str] = []
     db: Path = Field(default=Path("var/newsmon.duckdb"), strict=False)
+    # permissions of the readers' snapshot: the group reads it (a BI service running as another user)
+    snapshot_mode: Annotated[int, Field(ge=0o400, le=0o777)] = 0o640
     data_dir: str = Field(default="var/data", min_length=1)  # a local path or an fsspec URL (newsmon.storage)
     warehouse_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "warehouse"
     max_depth: Annotated[int, Field(ge=0, le=5)] = 2

@@ -39,7 +39,8 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], title:
         writer.writerow(columns)
         writer.writerows([_cell(v) for v in row] for row in rows)
     elif fmt == "json":
-        json.dump([{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows], out)
+        json.dump([{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows], out,
+                  default=str)
         out.write("\n")
     elif not out.isatty():
         out.write("\t".join(columns) + "\n")

@@ -123,10 +123,17 @@ def snapshot_path(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.snapshot{path.suffix}")
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path) -> Path:
-    """Checkpoint and close the writer's connection, then atomically replace the readers' snapshot with a
-    copy of the file. Readers with the old snapshot open keep reading it; new ones see the new data."""
+DEFAULT_SNAPSHOT_MODE = 0o640  # owner reads and writes, the group reads: a BI service in the group can open it
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path, run_id: str | None = None,
+                     mode: int = DEFAULT_SNAPSHOT_MODE) -> Path:
+    """Log the publication, checkpoint and close the writer's connection, then atomically replace the
+    readers' snapshot with a copy of the file (permissions `mode`). Readers with the old snapshot open keep
+    reading it; new ones see the new data (and its row in `publications`)."""
     path = Path(path)
+    con.execute("insert into publications select cast(now() at time zone 'UTC' as timestamp), ?, count(*) "
+                "from articles", [run_id])
     con.execute("checkpoint")
     con.close()
     target = snapshot_path(path)
@@ -134,6 +141,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path) -> Path:
     os.close(fd)
     try:
         shutil.copyfile(path, tmp)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -151,9 +159,9 @@ def writer(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def publish(path: str | Path) -> Path:
+def publish(path: str | Path, run_id: str | None = None, mode: int = DEFAULT_SNAPSHOT_MODE) -> Path:
     """Publish the warehouse's committed state to readers (one snapshot per cycle, after its checks)."""
-    return publish_snapshot(connect(path), path)
+    return publish_snapshot(connect(path), path, run_id, mode)
 
 
 @contextmanager

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+
+import duckdb
 
 from warehouse.db import read_connection, writer
 from warehouse.sqlfile import run_named
@@ -14,6 +17,39 @@ REFRESH_SQL = SQL / "refresh_days.sql"
 Table = tuple[list[str], list[tuple]]
 
 
+class UnknownEntity(LookupError):
+    """A name that is no entity's canonical name, alias or short form; carries close spellings."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name, self.suggestions = name, suggestions
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no entity named {name!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Entity:
+    entity_id: str
+    name: str
+    type: str
+    matched_on: str  # name, alias or short form
+
+
+def resolve_entity(con: duckdb.DuckDBPyConnection, name: str) -> Entity:
+    """The one entity a canonical name, alias or short form means, any case (the warehouse's
+    entity_matches macro); UnknownEntity with close spellings (entity_suggestions) when none does."""
+    row = con.execute("select entity_id, name, type, matched_on from entity_matches(?) limit 1", [name]).fetchone()
+    if row is None:
+        suggestions = [r[0] for r in con.execute("select name from entity_suggestions(?)", [name]).fetchall()]
+        raise UnknownEntity(name, suggestions)
+    return Entity(*row)
+
+
+def find_entity(db_path: str | Path, name: str) -> Entity:
+    """resolve_entity on the published snapshot."""
+    with read_connection(db_path) as con:
+        return resolve_entity(con, name)
+
+
 def query(db_path: str | Path, sql_file: str, params: dict) -> Table:
     """(column names, rows) of one of warehouse/sql/*.sql with its named parameters."""
     with read_connection(db_path) as con:
@@ -21,10 +57,16 @@ def query(db_path: str | Path, sql_file: str, params: dict) -> Table:
         return [d[0] for d in cur.description], cur.fetchall()
 
 
+def _entity_id(db_path: str | Path, entity: str | None) -> str | None:
+    return find_entity(db_path, entity).entity_id if entity is not None else None
+
+
 def daily_mentions(db_path: str | Path, entity: str | None = None, days: int | None = None,
                    limit: int = 1000, since: date | None = None) -> Table:
-    """The daily mention table, newest day first."""
-    return query(db_path, "trends.sql", {"entity": entity, "days": days, "since": since, "limit": limit})
+    """The daily mention table, newest day first; `entity` is any spelling of one entity (UnknownEntity
+    when it names none)."""
+    return query(db_path, "trends.sql", {"entity_id": _entity_id(db_path, entity), "days": days, "since": since,
+                                         "limit": limit})
 
 
 def rising(db_path: str | Path, recent_days: int = 7, baseline_days: int = 28, min_articles: int = 3,
@@ -36,8 +78,10 @@ def rising(db_path: str | Path, recent_days: int = 7, baseline_days: int = 28, m
 
 def cooccurring(db_path: str | Path, entity: str, min_articles: int = 1, since: date | None = None,
                 limit: int = 50) -> Table:
-    """Entities sharing articles with `entity`, with counts, lift and PMI."""
-    return query(db_path, "cooccurrence.sql", {"entity": entity, "min_articles": min_articles,
+    """Entities sharing articles with `entity` (any spelling; UnknownEntity when it names none), with
+    counts, lift and PMI."""
+    name = find_entity(db_path, entity).name
+    return query(db_path, "cooccurrence.sql", {"entity": name, "min_articles": min_articles,
                                                "since": since, "limit": limit})
 
 
@@ -48,12 +92,13 @@ def stories(db_path: str | Path, since: date | None = None, limit: int = 50) -> 
 
 def story_mentions(db_path: str | Path, story: str, entity: str | None = None, days: int | None = None,
                    limit: int = 1000, since: date | None = None) -> Table:
-    """One story's entities by day (story_entity_daily), newest day first; KeyError for an unknown story."""
+    """One story's entities by day (story_entity_daily), newest day first; KeyError for an unknown story,
+    UnknownEntity for an unknown entity."""
     with read_connection(db_path) as con:
         if not con.execute("select count(*) from stories where story_id = ?", [story]).fetchone()[0]:
             raise KeyError(story)
-    return query(db_path, "story_trends.sql", {"story": story, "entity": entity, "days": days, "since": since,
-                                               "limit": limit})
+    return query(db_path, "story_trends.sql", {"story": story, "entity_id": _entity_id(db_path, entity),
+                                               "days": days, "since": since, "limit": limit})
 
 
 def rebuild_marts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]

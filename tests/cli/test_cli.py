@@ -131,7 +131,7 @@ def test_entities_reads_json_lines(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["parse", "--help"], ["trends", "--help"],
-                                  ["stories", "--help"]])
+                                  ["stories", "--help"], ["sql", "--help"]])
 def test_help(args):
     res = newsmon(*args)
     assert res.returncode == 0 and "Usage" in res.stdout
@@ -191,3 +191,52 @@ def test_stories_and_one_storys_trends(sample_warehouse):
     assert unknown.returncode == 1 and "no story 'nope'" in unknown.stderr and "newsmon stories" in unknown.stderr
     both = newsmon("trends", "-c", config, "--story", call["story_id"], "--rising")
     assert both.returncode == 2 and "ask one at a time" in both.stderr
+
+
+def test_trends_resolves_any_spelling_and_names_close_ones_for_a_typo(sample_warehouse):
+    config = str(sample_warehouse)
+    by_alias = newsmon("trends", "-c", config, "--with", "xi", "--format", "csv")
+    assert by_alias.returncode == 0, by_alias.stderr
+    assert "'xi' is Xi Jinping (PERSON" in by_alias.stderr
+    assert by_alias.stdout == newsmon("trends", "-c", config, "--with", "Xi Jinping", "--format", "csv").stdout
+    daily = newsmon("trends", "-c", config, "--entity", "mr xi", "--format", "json")
+    assert daily.returncode == 0 and {r["name"] for r in json.loads(daily.stdout)} == {"Xi Jinping"}
+    typo = newsmon("trends", "-c", config, "--with", "Tawian")
+    assert typo.returncode == 1 and typo.stdout == ""
+    assert "no entity named 'Tawian'; did you mean: Taiwan?" in typo.stderr
+
+
+def test_sql_runs_on_the_snapshot_in_every_format(sample_warehouse):
+    config = str(sample_warehouse)
+    plain = newsmon("sql", "-c", config, "select count(*) as n from articles")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout == "n\n8\n"
+    as_json = newsmon("sql", "-c", config, "select name, articles from entity_totals order by articles desc, name "
+                      "limit 2", "--format", "json")
+    rows = json.loads(as_json.stdout)
+    assert [set(r) for r in rows] == [{"name", "articles"}] * 2 and isinstance(rows[0]["articles"], int)
+    as_csv = newsmon("sql", "-c", config, "select title from articles where relation = 'seed'", "--format", "csv")
+    assert as_csv.stdout.splitlines() == ["title", "Xi tells Putin China will keep backing Russia on sovereignty "
+                                          "and security"]
+    piped = newsmon("sql", "-c", config, stdin="select 1 as a;\nselect count(*) as n from stories;\n")
+    assert piped.returncode == 0 and piped.stdout.splitlines()[0] == "n"
+    bad = newsmon("sql", "-c", config, "select * from no_such_table")
+    assert bad.returncode == 1 and "no_such_table" in bad.stderr and bad.stdout == ""
+    write = newsmon("sql", "-c", config, "delete from articles")
+    assert write.returncode == 1 and "read-only" in write.stderr.lower()
+    assert newsmon("sql", "-c", config, "select count(*) from articles").stdout.splitlines()[1] == "8"
+
+
+def test_sql_prompt_lists_tables_with_comments_and_runs_statements(sample_warehouse, monkeypatch, capsys):
+    from newsmon.config import load_settings
+    from newsmon.sqlshell import shell
+
+    lines = iter([".tables", ".schema stories", "select count(*)", "  as n from articles;", "select nope;",
+                  ".quit", "select 'never read';"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(lines))
+    failed = shell(load_settings(sample_warehouse).db)
+    out = capsys.readouterr()
+    assert failed == 1 and "nope" in out.err
+    assert "crawl ledger" in out.out and "article_list" in out.out and "cooccurrence" in out.out
+    assert "Readable label" in out.out  # .schema stories shows the column comments
+    assert "never read" not in out.out and "8" in out.out

@@ -1,5 +1,5 @@
 -- One story's entities by day (story_entity_daily: each copy counted once), behind `newsmon trends --story`.
--- Parameters: $story, $entity (or null), $days (the N most recent days of the story, or null), $since, $limit.
+-- Parameters: $story, $entity_id (or null), $days (the N most recent days of the story, or null), $since, $limit.
 with daily as (
     select * from story_entity_daily where story_id = $story
 ),
@@ -17,7 +17,7 @@ final as (
         daily.articles,
         daily.salience
     from daily, latest
-    where ($entity is null or lower(daily.name) = lower($entity))
+    where ($entity_id is null or daily.entity_id = $entity_id)
         and ($days is null or daily.day > latest.last_day - cast($days as integer))
         and ($since is null or daily.day >= cast($since as date))
     order by daily.day desc, daily.mentions desc, daily.name

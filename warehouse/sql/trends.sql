@@ -1,5 +1,5 @@
 -- The daily mention table behind `newsmon trends`.
--- Parameters: $entity (canonical name, case-insensitive, or null for all), $days (the N most recent
+-- Parameters: $entity_id (one entity, resolved by warehouse.trends.resolve_entity, or null for all), $days (the N most recent
 -- days with data, or null), $since (first day, or null), $limit.
 with daily as (
     select * from entity_daily_mart
@@ -12,7 +12,7 @@ latest as (
 filtered as (
     select daily.*
     from daily, latest
-    where ($entity is null or lower(daily.name) = lower($entity))
+    where ($entity_id is null or daily.entity_id = $entity_id)
         and ($days is null or daily.day > latest.last_day - cast($days as integer))
         and ($since is null or daily.day >= cast($since as date))
 ),
