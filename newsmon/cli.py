@@ -341,16 +341,15 @@ def dashboard(
     """Start the Streamlit dashboard on the warehouse (read-only: it reads the published snapshot)."""
     import os
     import subprocess
-    from importlib import resources
+
+    from dashboard.serve import server_command
 
     settings = _settings(ctx, config)
     if not Path(settings.db).exists():
         raise _fail(f"no warehouse at {settings.db}: run `newsmon run` first")
-    app_file = resources.files("dashboard") / "app.py"
     env = {**os.environ, "NEWSMON_DB": str(Path(settings.db).resolve())}
     err.print(f"dashboard on http://{address}:{port}/ for {settings.db}; Ctrl-C stops it", highlight=False)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", address,
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = server_command(address, port)
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:

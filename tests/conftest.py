@@ -58,6 +58,21 @@ def sample_db(tmp_path_factory, site):
     return settings.db
 
 
+@pytest.fixture(scope="session")
+def network_db(tmp_path_factory):
+    """The demo's warehouse: one cycle with `newsmon demo`'s own config on the sample network (three
+    outlets, a sitemap, the GDELT and RSS search endpoints), without Airflow. Read it, never write it."""
+    from newsmon.config import load_settings
+    from newsmon.demo import write_demo_config
+    from newsmon.pipeline import run_cycle
+    from sample_site import SampleNetwork
+
+    with SampleNetwork() as net:
+        config = write_demo_config(tmp_path_factory.mktemp("network-warehouse"), net.base_url)
+        run_cycle(load_settings(config).model_copy(update={"per_host_delay_s": 0.0}))
+    return load_settings(config).db
+
+
 def read_rows(db: Path, sql: str) -> list[tuple]:
     """Rows of one query on the warehouse file, opened read-only for that query only."""
     import duckdb

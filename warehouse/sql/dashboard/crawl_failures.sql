@@ -4,4 +4,4 @@ select
     urls,
     example_url
 from crawl_failures
-order by urls desc;
+order by urls desc, reason;

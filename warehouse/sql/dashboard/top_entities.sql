@@ -1,17 +1,25 @@
--- The $n entities in the most articles, for the dashboard's default chart selection.
-with totals as (
+-- The $n entities in the most articles (copies once) published from $start to $end, for the pickers.
+with daily as (
     select
+        entity_id,
         name,
-        sum(articles) as articles,
-        sum(mentions) as mentions
+        type,
+        articles,
+        mentions
     from entity_daily_mart
-    group by name
+    where day between $start and $end
 ),
 
 final as (
-    select name from totals
-    order by articles desc, mentions desc, name
-    limit $n
+    select
+        any_value(name) as name,
+        any_value(type) as type,
+        sum(articles)::bigint as articles,
+        sum(mentions)::bigint as mentions
+    from daily
+    group by entity_id
 )
 
-select * from final;
+select * from final
+order by articles desc, mentions desc, name
+limit $n;

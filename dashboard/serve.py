@@ -1,0 +1,16 @@
+"""How the dashboard is served: the Streamlit command `newsmon dashboard`, the tests and the benchmark run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent / "app.py"
+PRIMARY = "#4e79a7"  # the first series colour (dashboard.data.PALETTE), for buttons and chips
+
+
+def server_command(address: str = "127.0.0.1", port: int = 8501) -> list[str]:
+    """`streamlit run` on the app, headless, no usage statistics, the viewer's toolbar (no Deploy button)."""
+    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", address,
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--theme.primaryColor", PRIMARY, "--server.runOnSave", "false"]
