@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup demo test lint lock clean
+.PHONY: setup demo airflow docs test lint lock clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: setup
 	$(BIN)/newsmon demo
+
+# Airflow on this machine (no Docker) running the monitor on the sample site every hour; Ctrl-C stops it.
+airflow: setup
+	$(BIN)/newsmon airflow --sample-site
+
+# The documentation site (MkDocs Material) in ./site
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: setup
 	$(BIN)/ruff check .
@@ -33,4 +41,4 @@ lock:
 	  /tmp/newsmon-lock/bin/pip freeze --exclude-editable | grep -v '^newsmon'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) .airflow var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .airflow var site .pytest_cache .ruff_cache

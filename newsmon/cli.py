@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 import zlib
 from datetime import datetime
@@ -97,7 +98,6 @@ def _parse_file(path: Path, url: str) -> tuple[dict, str | None]:
 def _parse_files(files: list[Path], url: str) -> list[tuple[dict, str | None]]:
     """Every file's row, in order; many files are shared among forked workers (one per core, up to 4)."""
     import multiprocessing
-    import os
 
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARSE_WORKERS_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -339,7 +339,6 @@ def dashboard(
     address: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 inside a container).")] = "127.0.0.1",
 ) -> None:
     """Start the Streamlit dashboard on the warehouse (read-only: it reads the published snapshot)."""
-    import os
     import subprocess
 
     from dashboard.serve import server_command
@@ -354,6 +353,72 @@ def dashboard(
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+@app.command("airflow")
+def airflow_services(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    home: Annotated[Path | None, typer.Option(help="AIRFLOW_HOME: metadata, logs and secrets (default: an "
+                                              "`airflow` folder beside the warehouse).")] = None,
+    port: Annotated[int, typer.Option(help="Port of Airflow's UI and API.")] = 8080,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    metadata_db: Annotated[str | None, typer.Option(help="SQLAlchemy URL of the metadata database, e.g. "
+                                                    "postgresql+psycopg2://airflow@127.0.0.1:5432/airflow (default: "
+                                                    "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, else SQLite in the home)."
+                                                    )] = None,
+    sample_site: Annotated[bool, typer.Option("--sample-site", help="Also serve the bundled sample news site "
+                                              "(ports 8765-8767) and use the demo's config: the monitor on the "
+                                              "sample site, every hour.")] = False,
+) -> None:
+    """Schedule newsmon on this machine without Docker: Airflow's api-server, scheduler, dag-processor and
+    triggerer for this project's DAGs, until Ctrl-C. related_articles runs every hour, entity_trends after
+    each published cycle. The login is $NEWSMON_AIRFLOW_USER (admin) with $NEWSMON_AIRFLOW_PASSWORD, or a
+    password generated on the first start and printed once."""
+    import signal
+    import time
+
+    from newsmon.local_airflow import AirflowFailed, LocalAirflow
+
+    site = None
+    if sample_site:
+        from newsmon.demo import write_demo_config
+        from sample_site import SampleNetwork
+
+        try:
+            site = SampleNetwork(port=8765, other_ports=(8766, 8767)).start()
+        except OSError as exc:
+            raise _fail(f"cannot serve the sample site on 127.0.0.1:8765..8767: {exc.strerror}") from None
+        config = write_demo_config(Path("var/demo").resolve(), site.base_url)
+    settings = _settings(ctx, config)
+    config_path = Path(config or (ctx.obj or {}).get("config") or os.environ["NEWSMON_CONFIG"]).resolve()
+    local = LocalAirflow((home or Path(settings.db).parent / "airflow").resolve(), config_path, port, address,
+                         metadata_db)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop is a Ctrl-C
+    try:
+        login = local.login()
+        env = local.env(login)
+        err.print(f"Airflow home {local.home}; metadata {env['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN'].split('@')[-1]}; "
+                  "preparing the metadata database (about a minute the first time)", highlight=False)
+        local.prepare(env)
+        local.start(env)
+        local.wait_ready(login)
+        shown = (f"password {login.password} (shown once; kept in {login.stored})" if login.new else
+                 f"password from $NEWSMON_AIRFLOW_PASSWORD or {login.stored}")
+        err.print(f"Airflow at {local.url}/ (user {login.user}, {shown}).\nrelated_articles runs every hour, "
+                  f"entity_trends after each published cycle (both unpaused); config {config_path}; warehouse "
+                  f"{settings.db}; logs in {local.home / 'logs'}. Ctrl-C stops everything.", highlight=False)
+        while True:
+            time.sleep(2)
+            local.check_alive()
+    except KeyboardInterrupt:
+        err.print("stopping Airflow", highlight=False)
+    except AirflowFailed as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        local.stop()
+        if site is not None:
+            site.stop()
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,8 @@ def _airflow(args: list[str], env: dict[str, str], log: Path, console: Console, 
 
 
 def run_demo(port: int, workdir: Path, console: Console) -> int:
-    """Serve the site, run the DAG once with `airflow dags test`, print trends; return an exit code."""
+    """Serve the site, run the DAG once with `airflow dags test` and then the alerts DAG it feeds, print
+    trends and what to do next; return an exit code."""
     from newsmon.render import print_table
     from warehouse.trends import daily_mentions, stories
 
@@ -86,10 +88,20 @@ def run_demo(port: int, workdir: Path, console: Console) -> int:
         _airflow(["db", "migrate"], env, log, console, "metadata in .airflow/airflow.db")
         _airflow(["pools", "set", POOL, "1", "single DuckDB writer"], env, log, console, "one-slot load pool")
         _airflow(["dags", "test", "related_articles"], env, log, console, "the DAG against the sample site")
+        _airflow(["dags", "test", "entity_trends"], env, log, console, "the alerts its published cycle feeds")
     db = workdir / "newsmon.duckdb"
     columns, rows = daily_mentions(db, limit=25)
     print_table(columns, rows, title="entity_daily: top mentions by day (copies counted once)")
     columns, rows = stories(db, limit=10)
     print_table(columns, rows, title="stories: articles, wire copies and outlets per event")
     console.print(f"DuckDB warehouse: {db}\nAirflow log: {log}", highlight=False)
+    exe = Path(sys.executable).with_name("newsmon")
+    newsmon = os.path.relpath(exe) if exe.exists() and shutil.which("newsmon") != str(exe) else "newsmon"
+    config_arg = f"--config {os.path.relpath(config)}"
+    console.print("\nNext:\n"
+                  f"  {newsmon} dashboard {config_arg}    the dashboard, on http://127.0.0.1:8501/\n"
+                  f"  {newsmon} sql {config_arg} \"select * from cooccurrence('xi') limit 5\"\n"
+                  "  cp config/examples/xi-putin-call.toml my-story.toml    follow your own story\n"
+                  "  make airflow    the monitor on the sample site every hour (Airflow, no Docker)\n"
+                  "Docs: docs/quickstart.md (`make docs` builds the site)", highlight=False, soft_wrap=True)
     return 0
