@@ -2,6 +2,9 @@
 loaded through newsmon's bulk path, then the documented queries timed; the bulk load is compared with
 row-by-row `executemany` on a sample, in the same run.
 
+The load is newsmon's load SQL, alias merge and mart refresh in one transaction (bench/synthetic.py),
+without near-duplicate and story placement: placement stalls at this size (the scale issue).
+
 Usage: python bench/trends.py [--articles N] [--mentions-per-article M] [--workdir DIR] [--keep]
 """
 
@@ -46,10 +49,12 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 'Source ' || (i % 40) as site_name,
                 repeat(rpad('Entity', 40, ' '), {per_article}) as text,
                 {per_article} as word_count,
-                'linked' as relation,
-                1 as hops,
-                cast(null as double) as relevance,
-                cast(null as varchar) as related_via,
+                case when i % 10 = 3 then 'search' when i % 10 = 7 then 'feed' else 'linked' end as relation,
+                case when i % 10 in (3, 7) then null else 1 end as hops,
+                case when i % 10 in (3, 7) then 0.5 + (i % 50) / 100.0 end as relevance,
+                case when i % 10 = 3 then 'https://api.gdeltproject.org/api/v2/doc/doc?query=x'
+                     when i % 10 = 7 then 'https://news.example/feed.xml'
+                     else 'https://news.example/' || (i - 1) end as related_via,
                 repeat('0', 64) as raw_sha256
             from range({articles}) as t(i)
         ) to '{folder / "articles.parquet"}' (format parquet)""")
@@ -100,8 +105,8 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 200 as http_status,
                 'https://news.example/' || i as final_url,
                 'a' || lpad(cast(i as varchar), 9, '0') as article_id,
-                'linked' as relation,
-                1 as hops,
+                case when i % 10 = 3 then 'search' when i % 10 = 7 then 'feed' else 'linked' end as relation,
+                case when i % 10 in (3, 7) then null else 1 end as hops,
                 cast(null as varchar) as discovered_from,
                 timestamp '{checked_at}' as first_seen_at,
                 timestamp '{checked_at}' as last_checked_at,
@@ -113,7 +118,9 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 timestamp '{checked_at}' as last_changed_at,
                 timestamp '{checked_at}' + interval 7 days as next_due_at,
                 1 as fetches,
-                false as is_feed
+                false as is_feed,
+                case when i % 10 = 3 then 'gdelt' end as search_provider,
+                case when i % 10 = 3 then '"Entity ' || (i % 7) || '" story' end as search_query
             from range({articles}) as t(i)
         ) to '{folder / "urls.parquet"}' (format parquet)""")
     counts = {name: con.execute(f"select count(*) from '{folder / (name + '.parquet')}'").fetchone()[0]
@@ -168,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated warehouse")
     args = parser.parse_args(argv)
 
+    from bench.synthetic import bulk_load
     from warehouse.checks import run_checks
     from warehouse.db import publish, read_connection
-    from warehouse.load import load_batch
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
@@ -178,9 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = generate(work / "batch", args.articles, args.mentions_per_article)
         print(f"generated {counts} in {time.perf_counter() - started:.1f} s")
         rows = sum(counts.values())
-        started = time.perf_counter()
-        load_batch(work / "newsmon.duckdb", work / "batch")
-        load_s = time.perf_counter() - started
+        load_s = bulk_load(work / "newsmon.duckdb", work / "batch")
         started = time.perf_counter()
         publish(work / "newsmon.duckdb")
         publish_s = time.perf_counter() - started

@@ -72,6 +72,11 @@ def summary(wh: Warehouse) -> dict:
     return query(wh, "summary").iloc[0].to_dict()
 
 
+def range_summary(wh: Warehouse, start: date, end: date) -> dict:
+    """Articles (copies once), copies, outlets and stories published from start to end."""
+    return query(wh, "range_summary", start=start, end=end).iloc[0].to_dict()
+
+
 def day_bounds(wh: Warehouse) -> tuple[date, date]:
     """The first and last publication day in the warehouse (today twice when it has no article)."""
     row = summary(wh)
@@ -166,14 +171,15 @@ def articles(wh: Warehouse, start: date, end: date, outlets: list[str] | None = 
              relations: list[str] | None = None, story: str | None = None, entity_id: str | None = None,
              copies: bool = True, limit: int = 1000) -> tuple[pd.DataFrame, int]:
     """The newest `limit` articles that pass the filters, with outlet and reason; and how many pass."""
-    frame = query(wh, "articles", start=start, end=end, outlets=sorted(outlets or []),
-                  relations=sorted(relations or []), story=story, entity_id=entity_id, copies=copies, limit=limit)
-    total = int(frame["total"].iloc[0]) if not frame.empty else 0
-    return frame.drop(columns=["total"]), total
+    page = query(wh, "articles", start=start, end=end, outlets=sorted(outlets or []), relations=sorted(relations or []),
+                 story=story, entity_id=entity_id, copies=copies, limit=limit)
+    total = int(page["total"].iloc[0]) if not page.empty else 0
+    return query(wh, "articles_detail", ids=list(page["article_id"])), total
 
 
 def outlet_names(wh: Warehouse) -> list[str]:
-    return list(query(wh, "outlets", start=date(1, 1, 1), end=date(9999, 12, 31))["outlet"])
+    """Every outlet, the largest first."""
+    return list(query(wh, "outlet_names")["outlet"])
 
 
 def stories(wh: Warehouse, start: date, end: date, limit: int = 500) -> pd.DataFrame:

@@ -8,16 +8,13 @@ from dashboard import data, ui
 
 wh, start, end = ui.context()
 st.title("Overview")
-info = data.summary(wh)
-days = (end - start).days + 1
-stories = data.stories(wh, start, end)
-outlets = data.outlets(wh, start, end)
-counts = st.columns(4)
-counts[0].metric("Articles", f"{int(outlets['articles'].sum() - outlets['copies'].sum()):,}",
-                 help="Articles published in the range, near-duplicate copies counted once.")
-counts[1].metric("Outlets", f"{len(outlets):,}")
-counts[2].metric("Stories", f"{len(stories):,}", help="Stories with an article in the range.")
-counts[3].metric("Days", f"{days:,}", help=f"{start:%d %b %Y} to {end:%d %b %Y}")
+counts = data.range_summary(wh, start, end)
+numbers = st.columns(4)
+numbers[0].metric("Articles", f"{counts['articles']:,}", help="Articles published in the range, near-duplicate "
+                  f"copies counted once ({counts['copies']:,} with copies).")
+numbers[1].metric("Outlets", f"{counts['outlets']:,}")
+numbers[2].metric("Stories", f"{counts['stories']:,}", help="Stories with an article in the range.")
+numbers[3].metric("Days", f"{(end - start).days + 1:,}", help=f"{start:%d %b %Y} to {end:%d %b %Y}")
 
 st.subheader("Attention over time")
 top = data.top_entities(wh, start, end)

@@ -156,6 +156,17 @@ select * from final order by z desc, recent_articles desc, name;
 create macro outlet(site_name, url) as
     coalesce(nullif(trim(site_name), ''), regexp_extract(url, '^https?://([^/]+)', 1));
 
+create macro found_via(relation, related_via, hops, search_provider, search_query) as
+    case relation
+        when 'seed' then 'seed'
+        when 'linked' then 'linked from ' || coalesce(related_via, 'a related page')
+            || ' (' || coalesce(hops, 1) || ' hop' || case when coalesce(hops, 1) = 1 then '' else 's' end || ')'
+        when 'feed' then 'feed ' || coalesce(related_via, '')
+        when 'sitemap' then 'sitemap ' || coalesce(related_via, '')
+        when 'search' then coalesce(search_provider || ' search: ' || search_query, 'search ' || coalesce(related_via, ''))
+        else relation
+    end;
+
 -- One entity resolver ------------------------------------------------------------------------------
 
 create macro entity_matches(query) as table
@@ -449,15 +460,7 @@ final as (
         a.title,
         a.canonical_url as url,
         a.relation,
-        case a.relation
-            when 'seed' then 'seed'
-            when 'linked' then 'linked from ' || coalesce(a.related_via, 'a related page')
-                || ' (' || coalesce(a.hops, 1) || ' hop' || case when coalesce(a.hops, 1) = 1 then '' else 's' end || ')'
-            when 'feed' then 'feed ' || coalesce(a.related_via, '')
-            when 'sitemap' then 'sitemap ' || coalesce(a.related_via, '')
-            when 'search' then coalesce(q.search_provider || ' search: ' || q.search_query, 'search ' || coalesce(a.related_via, ''))
-            else a.relation
-        end as found_via,
+        found_via(a.relation, a.related_via, a.hops, q.search_provider, q.search_query) as found_via,
         a.related_via,
         q.search_provider,
         q.search_query,
@@ -787,6 +790,7 @@ comment on column person_alias_merges.to_id is 'The full-name entity it is folde
 -- Comments: macros ----------------------------------------------------------------------------------
 
 comment on macro outlet is 'outlet(site_name, url): the outlet an article belongs to: its site name, else its URL''s host.';
+comment on macro found_via is 'found_via(relation, related_via, hops, search_provider, search_query): why an article is here, in words (seed; linked from <page> (1 hop); feed <url>; sitemap <url>; gdelt search: <query>).';
 comment on macro table entity_matches is 'entity_matches(query): the entities a spelling names, any case: canonical name first, then alias (Mr Xi), then short form (Xi); most articles first.';
 comment on macro table entity_suggestions is 'entity_suggestions(query, n := 5): entities spelled like query (a typo such as Tawian -> Taiwan, or part of a name), most similar first.';
 comment on macro table resolve_entity is 'resolve_entity(query): the one entity a name, alias or short form means (any case); an error naming close spellings when none matches.';

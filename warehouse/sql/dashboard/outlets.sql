@@ -1,5 +1,5 @@
 -- Outlets with articles from $start to $end: articles, copies of earlier articles, stories covered and
--- how many of those stories they published first.
+-- how many of those stories they published first (among the stories' articles in the range).
 with scoped as (
     select
         outlet(site_name, canonical_url) as outlet,
@@ -23,11 +23,17 @@ per_outlet as (
 ),
 
 firsts as (
+    select min_by(outlet, (seen_at, outlet)) as outlet
+    from scoped
+    where story_id is not null
+    group by story_id
+),
+
+first_counts as (
     select
         outlet,
         count(*) as first_to_publish
-    from story_outlets
-    where publish_order = 1 and story_id in (select story_id from scoped)
+    from firsts
     group by outlet
 ),
 
@@ -41,7 +47,7 @@ final as (
         p.first_article,
         p.last_article
     from per_outlet as p
-    left join firsts as f on f.outlet = p.outlet
+    left join first_counts as f on f.outlet = p.outlet
 )
 
 select * from final order by articles desc, outlet;
