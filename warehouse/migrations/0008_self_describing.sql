@@ -278,66 +278,73 @@ guard as (
 
 select m.* from matches as m, guard as g where g.found;
 
--- Co-occurrence, restated to resolve its entity (an alias or a short form works; an unknown name is an error).
+-- Articles per publication day (the denominator of an entity's share of the day).
+create view articles_daily as
+with days as (
+    select
+        cast(coalesce(published_at, fetched_at) as date) as day,
+        duplicate_of,
+        outlet(site_name, canonical_url) as outlet
+    from articles
+),
+
+final as (
+    select
+        day,
+        count(*) filter (where duplicate_of is null) as articles,
+        count(*) as copies,
+        count(distinct outlet) as outlets
+    from days
+    group by day
+)
+
+select * from final;
+
+-- Co-occurrence, restated to resolve its entity (an alias or a short form works; an unknown name is an error),
+-- and to read less: the target's articles first, the other entities' counts from the mart.
 create or replace macro cooccurrence(entity_name, min_articles := 1, since := null) as table
 with target as (
     select entity_id from resolve_entity(entity_name)
 ),
 
-scoped as (
-    select
-        ae.article_id,
-        ae.entity_id
-    from article_entities as ae
-    semi join articles as a on a.article_id = ae.article_id and a.duplicate_of is null
-    where cast(since as date) is null
-    union all
-    select
-        ae.article_id,
-        ae.entity_id
-    from article_entities as ae
-    semi join articles as a on a.article_id = ae.article_id
-        and cast(coalesce(a.published_at, a.fetched_at) as date) >= cast(since as date)
-        and a.duplicate_of is null
-    where cast(since as date) is not null
+representatives as (
+    select article_id
+    from articles
+    where duplicate_of is null
+        and (cast(since as date) is null or cast(coalesce(published_at, fetched_at) as date) >= cast(since as date))
 ),
 
 target_articles as (
-    select article_id from scoped where entity_id in (select entity_id from target)
+    select ae.article_id
+    from article_entities as ae
+    semi join representatives as r on r.article_id = ae.article_id
+    where ae.entity_id = (select entity_id from target)
 ),
 
 together as (
     select
-        sc.entity_id,
+        ae.entity_id,
         count(*) as articles_together
-    from scoped as sc
-    semi join target_articles as t on t.article_id = sc.article_id
-    where sc.entity_id not in (select entity_id from target)
-    group by sc.entity_id
+    from article_entities as ae
+    semi join target_articles as t on t.article_id = ae.article_id
+    where ae.entity_id <> (select entity_id from target)
+    group by ae.entity_id
 ),
 
 other_totals as (
     select
         entity_id,
-        articles as articles_with_other
-    from entity_totals
-    where cast(since as date) is null and entity_id in (select entity_id from together)
-    union all
-    select
-        entity_id,
-        count(*) as articles_with_other
-    from scoped
-    semi join together using (entity_id)
-    where cast(since as date) is not null
+        cast(sum(articles) as bigint) as articles_with_other
+    from entity_daily_mart
+    where (cast(since as date) is null or day >= cast(since as date))
+        and entity_id in (select entity_id from together)
     group by entity_id
 ),
 
 sizes as (
     select
-        (select count(*) from articles
-         where duplicate_of is null
-             and (since is null or cast(coalesce(published_at, fetched_at) as date) >= cast(since as date)))
-            as n_articles,
+        (select cast(sum(articles) as bigint) from articles_daily
+         where cast(since as date) is null or day >= cast(since as date)) as n_articles,
         (select count(*) from target_articles) as n_target
 ),
 
@@ -360,27 +367,6 @@ final as (
 select * from final order by articles_together desc, lift desc, name;
 
 -- Days, outlets and reasons -------------------------------------------------------------------------
-
-create view articles_daily as
-with days as (
-    select
-        cast(coalesce(published_at, fetched_at) as date) as day,
-        duplicate_of,
-        outlet(site_name, canonical_url) as outlet
-    from articles
-),
-
-final as (
-    select
-        day,
-        count(*) filter (where duplicate_of is null) as articles,
-        count(*) as copies,
-        count(distinct outlet) as outlets
-    from days
-    group by day
-)
-
-select * from final;
 
 create macro entity_timeline(entity_name, start_day := null, end_day := null) as table
 with target as (
