@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from newsmon.config import ConfigError, Settings, load_settings
+from newsmon.config import ConfigError, Settings, load_settings, redact
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="newsmon: find articles related to seed stories, their entities, and trends.")
@@ -398,7 +398,7 @@ def airflow_services(
     try:
         login = local.login()
         env = local.env(login)
-        err.print(f"Airflow home {local.home}; metadata {env['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN'].split('@')[-1]}; "
+        err.print(f"Airflow home {local.home}; metadata {redact(env['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN'])}; "
                   "preparing the metadata database (about a minute the first time)", highlight=False)
         local.prepare(env)
         local.start(env)

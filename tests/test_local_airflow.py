@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import signal
 import stat
 import subprocess
@@ -67,16 +68,34 @@ def wait_for(what: str, check, timeout: float, log: Path):  # type: ignore[no-un
     raise AssertionError(f"{what} did not happen in {timeout:.0f} s; newsmon airflow said:\n{log.read_text()[-3000:]}")
 
 
-def test_one_machine_airflow_schedules_the_cycle_and_the_trends(tmp_path, site):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def metadata(request):
+    """No option (SQLite in the home), or --metadata-db on a PostgreSQL database made for the test."""
+    if request.param == "sqlite":
+        yield []
+        return
+    from tests.e2e.stack import PG, psql
+
+    name = f"newsmon_local_{secrets.token_hex(4)}"
+    psql(f"create database {name}")
+    try:
+        yield ["--metadata-db", f"{PG}/{name}"]
+    finally:
+        psql(f"drop database if exists {name} with (force)")
+
+
+def test_one_machine_airflow_schedules_the_cycle_and_the_trends(tmp_path, site, metadata):
     config = write_config(tmp_path / "newsmon.toml", make_settings(tmp_path, site))
     home, port, out = tmp_path / "airflow-home", free_port(), tmp_path / "newsmon-airflow.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NEWSMON_AIRFLOW"))}
     with out.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "newsmon", "airflow", "--config", str(config), "--home",
-                                 str(home), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                                 str(home), "--port", str(port), *metadata], stdout=log, stderr=subprocess.STDOUT,
+                                env=env)
     try:
         said = wait_for("the ready message", lambda: "Ctrl-C stops" in out.read_text() and out.read_text(), 400, out)
         said = " ".join(said.split())
+        assert ("postgresql" in said) == bool(metadata) and ("sqlite" in said) != bool(metadata)
         password = re.search(r"user admin, password (\S+) \(shown once; kept in", said).group(1)
         for secret in ("passwords.json", "jwt_secret", "fernet_key"):
             assert stat.S_IMODE((home / secret).stat().st_mode) == 0o600, secret
