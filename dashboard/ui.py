@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import data
 
-PAGE_ENTITIES, PAGE_STORIES, PAGE_ARTICLES = "views/entities.py", "views/stories.py", "views/articles.py"
+PAGE_ARTICLES = "views/articles.py"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 
@@ -98,13 +98,9 @@ def daily_axis(start: date, end: date, field: str = "day", unit: bool = False) -
     day (bars one day wide)."""
     span = (end - start).days + 1
     return alt.X(f"yearmonthdate({field}):T" if unit else f"{field}:T", title=None,
-                 scale=alt.Scale(domain=[_ms(start), _ms(end)]),
+                 scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
                  axis=alt.Axis(format="%d %b %Y" if span > 200 else "%d %b", labelAngle=0, labelOverlap=True,
                                tickCount={"interval": "day", "step": max(1, span // 12)}, grid=False))
-
-
-def _ms(day: date) -> str:
-    return day.isoformat()
 
 
 def line_chart(frame: pd.DataFrame, series: str, value: str, start: date, end: date, title: str,

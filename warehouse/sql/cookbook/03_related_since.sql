@@ -1,10 +1,10 @@
--- Which related articles appeared since Monday 13 June 2022, and why are they related?
+-- Which related articles appeared since Monday 13 June 2022, who published them, and why are they here?
 select
-    cast(published_at as date) as day,
+    day,
+    outlet,
     title,
-    relation,
-    hops,
+    found_via,
     relevance
-from related_timeline
-where published_at >= date '2022-06-13'
-order by published_at;
+from article_list
+where day >= date '2022-06-13'
+order by published_at, outlet;

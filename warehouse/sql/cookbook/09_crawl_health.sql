@@ -1,2 +1,5 @@
--- Crawl health: URLs per state and day, and failures by reason.
-select day, state, urls from crawl_health_daily order by day desc, urls desc;
+-- Crawl health: what happened to the URLs found, by state (crawl_health_daily has them per day).
+select state, sum(urls) as urls
+from crawl_health_daily
+group by state
+order by urls desc, state;
