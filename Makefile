@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup demo airflow docs test lint lock clean
+.PHONY: setup demo airflow docs secrets test lint lock clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,10 @@ demo: setup
 # Airflow on this machine (no Docker) running the monitor on the sample site every hour; Ctrl-C stops it.
 airflow: setup
 	$(BIN)/newsmon airflow --sample-site
+
+# Fresh secrets for docker-compose.yml in .env (mode 0600); an existing .env is kept unless FORCE=1.
+secrets: setup
+	$(BIN)/python -m newsmon.deploy secrets $(if $(FORCE),--force)
 
 # The documentation site (MkDocs Material) in ./site
 docs: setup

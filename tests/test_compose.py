@@ -25,7 +25,7 @@ def test_official_layout_services():
     assert {"postgres", "redis"} | AIRFLOW_SERVICES <= set(services)
     assert services["airflow-worker"]["command"] == "celery worker"
     assert services["airflow-dag-processor"]["command"] == "dag-processor"
-    assert services["airflow-apiserver"]["command"] == "api-server"
+    assert services["airflow-apiserver"]["command"][-1].endswith("&& exec airflow api-server")
 
 
 def test_executor_dag_folder_and_config_match_the_code():
@@ -91,12 +91,14 @@ def test_compose_and_the_process_based_e2e_stack_agree(tmp_path):
     for name, args in SERVICES.items():
         service = {"worker": "airflow-worker", "warehouse-worker": "warehouse-worker",
                    "api-server": "airflow-apiserver"}.get(name, f"airflow-{name}")
-        assert services[service]["command"] == " ".join(args), name
+        command = services[service]["command"]
+        command = command[-1] if isinstance(command, list) else command  # bash -c "...; exec airflow X"
+        assert command == " ".join(args) or command.endswith(f"&& exec airflow {' '.join(args)}"), name
     init = " ".join(services["airflow-init"]["command"])
     assert f"airflow pools set {LOAD_POOL} 1" in init
 
 
-def test_secrets_come_from_env_with_documented_defaults():
+def test_settings_with_a_default_are_documented_in_env_example():
     text = (PROJECT / "docker-compose.yml").read_text(encoding="utf-8")
     example = (PROJECT / ".env.example").read_text(encoding="utf-8")
     for var in re.findall(r"\$\{(\w+):-", text):
@@ -114,3 +116,81 @@ def test_the_warehouse_worker_alone_consumes_the_warehouse_queue_and_holds_the_d
     assert holders == {"warehouse-worker", "dashboard"}  # the dashboard reads the snapshot beside the file
     assert "newsmon-data" not in mounts(services["dashboard"])
     assert str(settings.db).startswith(mounts(services["dashboard"])["newsmon-warehouse"])
+
+
+# Which secrets each service may receive, and why; a secret given to any other service fails the test.
+AIRFLOW_SECRETS = {"POSTGRES_PASSWORD", "AIRFLOW_JWT_SECRET", "AIRFLOW_FERNET_KEY"}  # metadata DB, tokens, crypto
+MAY_HAVE = {
+    "postgres": {"POSTGRES_PASSWORD"},
+    "redis": set(),
+    "airflow-apiserver": AIRFLOW_SECRETS | {"AIRFLOW_ADMIN_PASSWORD"},  # it alone checks the login
+    "airflow-scheduler": AIRFLOW_SECRETS,
+    "airflow-dag-processor": AIRFLOW_SECRETS,
+    "airflow-triggerer": AIRFLOW_SECRETS,
+    "airflow-worker": AIRFLOW_SECRETS,
+    "warehouse-worker": AIRFLOW_SECRETS,
+    "airflow-init": AIRFLOW_SECRETS | {"AIRFLOW_ADMIN_PASSWORD", "DASHBOARD_PASSWORD"},  # it checks them all
+    "dashboard": set(),
+    "dashboard-proxy": {"DASHBOARD_PASSWORD"},
+}
+
+
+def secrets_used(service: dict) -> set[str]:
+    from newsmon.deploy import SECRETS
+
+    text = yaml.safe_dump({k: service.get(k) for k in ("environment", "command", "entrypoint")})
+    return {name for name in SECRETS if "${" + name in text}
+
+
+def test_every_secret_is_required_and_has_no_default():
+    from newsmon.deploy import SECRETS
+
+    text = (PROJECT / "docker-compose.yml").read_text(encoding="utf-8")
+    for name in SECRETS:
+        assert not re.search(r"\$\{" + name + r":?-", text), f"{name} has a default in docker-compose.yml"
+        uses = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
+        assert uses and all(u.startswith(":?") for u in uses), f"{name} must be required (${{{name}:?...}})"
+    example = (PROJECT / ".env.example").read_text(encoding="utf-8")
+    for name in SECRETS:
+        assert re.search(rf"^{name}=$", example, re.M), f".env.example must not hold a value for {name}"
+    ignored = (PROJECT / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".env" in ignored and ".env.objectstore" in ignored
+
+
+def test_each_service_gets_only_the_secrets_it_uses():
+    services = compose()["services"]
+    assert set(services) == set(MAY_HAVE), "a new service: say which secrets it may have"
+    for name, service in services.items():
+        extra = secrets_used(service) - MAY_HAVE[name]
+        assert not extra, f"{name} receives {sorted(extra)} but does not use them"
+        files = [f["path"] if isinstance(f, dict) else f for f in service.get("env_file", [])]
+        assert set(files) <= {".env.objectstore"}, f"{name} reads {files}: every variable there reaches it"
+        assert not files or name in {"airflow-worker", "warehouse-worker"}, name
+    assert secrets_used(services["dashboard"]) == set()
+    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in services["dashboard"].get("environment", {})
+
+
+def test_ports_are_published_on_127_0_0_1_unless_newsmon_bind_says_otherwise():
+    published = {name: svc["ports"] for name, svc in compose()["services"].items() if svc.get("ports")}
+    assert set(published) == {"airflow-apiserver", "dashboard-proxy"}  # the dashboard only behind its login
+    for name, ports in published.items():
+        for port in ports:
+            assert str(port).startswith(("${NEWSMON_BIND:-127.0.0.1}:", "127.0.0.1:")), f"{name}: {port}"
+
+
+def test_no_service_runs_as_root():
+    for name, service in compose()["services"].items():
+        user = str(service.get("user", ""))
+        uid = user.split(":")[0]
+        assert user and uid not in ("0", "root") and "-0}" not in uid, f"{name} runs as {user or 'the image default'}"
+
+
+def test_the_stack_refuses_a_missing_or_default_secret_before_anything_starts():
+    services = compose()["services"]
+    init = services["airflow-init"]["command"][-1]
+    assert init.startswith("python -m newsmon.deploy check && airflow db migrate")
+    for name, service in services.items():
+        if (name.startswith("airflow-") and name != "airflow-init") or name in ("warehouse-worker", "dashboard"):
+            assert service["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully", name
+    assert "basic_auth" in (PROJECT / "config" / "Caddyfile").read_text(encoding="utf-8")
+    assert services["dashboard-proxy"]["depends_on"] == ["dashboard"]

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 
@@ -108,6 +109,13 @@ def test_one_machine_airflow_schedules_the_cycle_and_the_trends(tmp_path, site, 
         token = requests.post(f"{api}/auth/token", json={"username": "admin", "password": password},
                               timeout=10).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
+        claims = jwt.decode(token, options={"verify_signature": False})
+        for key in ("change-me", secrets.token_hex(32)):  # the old compose default, and any other secret
+            forged = jwt.encode({**claims, "sub": "admin"}, key, algorithm=jwt.get_unverified_header(token)["alg"])
+            for method, path in (("GET", "/api/v2/dags"), ("POST", "/api/v2/variables")):
+                refused = requests.request(method, f"{api}{path}", headers={"Authorization": f"Bearer {forged}"},
+                                           json={"key": "k", "value": "v"}, timeout=10)
+                assert refused.status_code == 403 and "Invalid JWT token" in refused.text, (key, path, refused.text)
         dags = requests.get(f"{api}/api/v2/dags", headers=auth, timeout=10).json()["dags"]
         assert {d["dag_id"]: d["is_paused"] for d in dags} == {"related_articles": False, "entity_trends": False}
 

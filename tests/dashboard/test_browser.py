@@ -153,7 +153,8 @@ def hostile(network_db, tmp_path):
     db = tmp_path / "hostile.duckdb"
     shutil.copyfile(network_db, db)
     con = connect(db)
-    markup = f"![p]({bait}/md.png) <img src=\"{bait}/html.png\"> [x]({bait}/link) :red[red]"
+    markup = (f"![p]({bait}/md.png) <img src=\"{bait}/html.png\"> [x]({bait}/link) :red[red] "
+              f"[js](javascript:fetch('{bait}/js'))")
     con.execute("update articles set title = ? where relation = 'seed'", [f"Seed {markup}"])
     con.execute("update entities set name = ? where name = 'Taiwan'", [f"Taiwan {markup}"])
     con.execute("update stories set label = ? where label like 'Xi Jinping%'", [f"Call {markup}"])
