@@ -57,14 +57,16 @@ group by m.story_id;
 
 def bulk_load(db: Path, batch: Path) -> float:
     """Load the batch with newsmon's load SQL, alias merge and mart refresh in one transaction; seconds."""
+    from newsmon import storage
+    from warehouse.batch import verified_tables
     from warehouse.db import writer
-    from warehouse.load import LOAD_SQL, MERGE_SQL, REFRESH_SQL, batch_files
+    from warehouse.load import LOAD_SQL, MERGE_SQL, REFRESH_SQL
     from warehouse.sqlfile import run_named
 
     started = time.perf_counter()
-    with writer(db) as con:
+    with storage.local_folder(batch) as local, writer(db) as con:
         con.execute("begin transaction")
-        run_named(con, LOAD_SQL, batch_files(batch))
+        run_named(con, LOAD_SQL, verified_tables(local))
         con.execute(MERGE_SQL.read_text(encoding="utf-8"))
         run_named(con, REFRESH_SQL, {})
         con.execute("commit")

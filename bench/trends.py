@@ -126,6 +126,9 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
     counts = {name: con.execute(f"select count(*) from '{folder / (name + '.parquet')}'").fetchone()[0]
               for name in ("articles", "entities", "mentions", "article_entities", "urls")}
     con.close()
+    from warehouse.batch import seal
+
+    seal(folder)  # the other tables empty, and the manifest the load checks
     return counts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from newsmon.config import Settings
 
 Progress = Callable[[str], None]
+log = logging.getLogger("newsmon.pipeline")
 
 
 @dataclass
@@ -70,12 +72,37 @@ def fetch_parallel(settings: Settings, shards: list[dict], progress: Progress) -
         return [m or "" for m in pool.map(lambda shard: fetch_shard(settings, shard, progress), shards)]
 
 
+def check_unpublished_load(settings: Settings, progress: Progress = lambda _m: None) -> str | None:
+    """Before anything else: a load committed after the last publication (its run killed or failed between
+    load and publish) is checked over every row and, when it passes, published; DataCheckFailed naming
+    that run when it does not. Returns that run's id, or None when there was none."""
+    from warehouse.checks import DataCheckFailed, run_checks, unpublished_load
+    from warehouse.db import publish
+
+    if not Path(settings.db).exists() or (run := unpublished_load(settings.db)) is None:
+        return None
+    notice = (f"the load of run {run} was never published (the run ended between its load and its publish): "
+              "checking every row before this run")
+    log.warning(notice)
+    progress(notice)
+    try:
+        run_checks(settings.db)
+    except DataCheckFailed as exc:
+        raise DataCheckFailed(f"the load of run {run}, never published, fails the data checks ({exc}); readers "
+                              "still see the last published snapshot") from None
+    publish(settings.db, run, settings.snapshot_mode)
+    log.warning("the load of run %s passed the data checks and is published", run)
+    return run
+
+
 def plan_cycle(settings: Settings, run_id: str, progress: Progress = lambda _m: None) -> list[dict]:
-    """Read the frontier and plan round 1 (the `discover` task and `newsmon run` alike)."""
+    """Check and publish a load left unpublished, then read the frontier and plan round 1 (the `discover`
+    task and `newsmon run` alike)."""
     from extract.canonical import canonical_url
     from extract.crawl import plan
     from warehouse.frontier import read_frontier
 
+    check_unpublished_load(settings, progress)
     seeds = [u for u in (canonical_url(s) for s in settings.seeds) if u]
     frontier = read_frontier(settings.db, seeds, datetime.now(UTC).replace(tzinfo=None), settings.max_pages,
                              settings.revisit_after_s[0])

@@ -18,12 +18,13 @@ gets its manifest last, and readers refuse a folder without it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -194,39 +195,72 @@ def files_with_mtime(path: UPath, pattern: str) -> list[tuple[UPath, float]]:
     return [(p, _info_mtime(info) or 0.0) for p, info in _remote_glob(path, pattern)]
 
 
-def finish_folder(local: pathlib.Path, target: UPath) -> None:
+def sha256_of(path: pathlib.Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def finish_folder(local: pathlib.Path, target: UPath, rows: Mapping[str, int] | None = None) -> None:
     """Publish a folder whose files are written: copy them to `target` when that is an object store (a
-    local target is `local` itself), then write the manifest (names and sizes) last."""
+    local target is `local` itself), then write the manifest last: each file's size and sha256, and its
+    row count when `rows` gives one."""
     names = sorted(p.name for p in local.iterdir() if p.is_file() and p.name != MANIFEST)
     if not is_local(target):
         for name in names:
             target.fs.put_file(str(local / name), (target / name).path)
-    write_text(target / MANIFEST, json.dumps({name: (local / name).stat().st_size for name in names}))
+    listed = {name: {"bytes": (local / name).stat().st_size, "sha256": sha256_of(local / name),
+                     **({"rows": rows[name]} if rows is not None and name in rows else {})} for name in names}
+    write_text(target / MANIFEST, json.dumps(listed, sort_keys=True))
 
 
 class IncompleteFolder(OSError):
-    """A folder written as a unit whose manifest is missing or does not match: its writer did not finish."""
+    """A folder written as a unit whose manifest is missing or does not match: its writer did not finish,
+    or a file was lost or changed since."""
 
 
-def read_manifest(folder: UPath) -> dict[str, int]:
+def read_manifest(folder: UPath) -> dict[str, dict]:
+    """{file name: {"bytes", "sha256", maybe "rows"}} (a manifest from before hashes gives sizes only)."""
     try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IncompleteFolder(f"{folder} has no {MANIFEST}: its writer did not finish") from None
+        raise IncompleteFolder(f"{folder} has no {MANIFEST}: its writer did not finish, or the folder was "
+                               "removed") from None
+    return {name: entry if isinstance(entry, dict) else {"bytes": entry} for name, entry in listed.items()}
+
+
+def _verify(path: pathlib.Path, entry: dict, shown: object) -> None:
+    """IncompleteFolder naming the file when it is missing or not the file the manifest lists."""
+    if not path.exists():
+        raise IncompleteFolder(f"{shown} is missing (its folder's manifest lists it, {entry['bytes']} bytes)")
+    size = path.stat().st_size
+    if size != entry["bytes"]:
+        raise IncompleteFolder(f"{shown} is {size} bytes, not the {entry['bytes']} its manifest gives")
+    if "sha256" in entry and sha256_of(path) != entry["sha256"]:
+        raise IncompleteFolder(f"{shown} is not the file its manifest lists (sha256 differs)")
 
 
 @contextmanager
 def local_folder(location: str | os.PathLike[str] | UPath) -> Iterator[pathlib.Path]:
-    """A folder published by finish_folder as a local folder: itself when local, else a temporary copy of
-    the files its manifest lists (IncompleteFolder when the manifest is missing or a file differs)."""
+    """A folder published by finish_folder as a local folder, every file its manifest lists checked
+    (size and sha256): itself when local, else a temporary copy. IncompleteFolder names the folder or
+    the file when the manifest is missing, a file is missing or a file differs."""
     folder = at(location)
-    if is_local(folder):
-        yield pathlib.Path(folder)
-        return
     listed = read_manifest(folder)
+    if is_local(folder):
+        local = pathlib.Path(folder)
+        for name, entry in listed.items():
+            _verify(local / name, entry, local / name)
+        yield local
+        return
     with tempfile.TemporaryDirectory(prefix="newsmon-batch-") as tmp:
-        for name, size in listed.items():
-            folder.fs.get_file((folder / name).path, os.path.join(tmp, name))
-            if os.path.getsize(os.path.join(tmp, name)) != size:
-                raise IncompleteFolder(f"{folder / name} is not the size its manifest gives")
+        for name, entry in listed.items():
+            try:
+                folder.fs.get_file((folder / name).path, os.path.join(tmp, name))
+            except FileNotFoundError:
+                raise IncompleteFolder(f"{folder / name} is missing (its folder's manifest lists it)") from None
+            _verify(pathlib.Path(tmp) / name, entry, folder / name)
+        (pathlib.Path(tmp) / MANIFEST).write_text(json.dumps(listed, sort_keys=True), encoding="utf-8")
         yield pathlib.Path(tmp)

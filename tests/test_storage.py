@@ -82,7 +82,8 @@ def test_a_batch_without_its_manifest_is_refused(s3, tmp_path):
     writer = BatchWriter(url + "/staging/run/batch")
     writer.add("urls", {"url": "https://example.test/a", "state": "failed"})
     batch = writer.close()
-    assert json.loads((batch / storage.MANIFEST).read_text())["urls.parquet"] > 0
+    listed = json.loads((batch / storage.MANIFEST).read_text())["urls.parquet"]
+    assert listed["bytes"] > 0 and listed["rows"] == 1 and len(listed["sha256"]) == 64
     (batch / storage.MANIFEST).unlink()  # as if the writer died before its last write
     with pytest.raises(storage.IncompleteFolder, match="did not finish"):
         load_batch(tmp_path / "w.duckdb", str(batch))

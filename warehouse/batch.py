@@ -53,7 +53,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
     """Write rows (dicts keyed by column; a missing key is null) as folder/name.parquet with the table's
-    schema. A key the table has no column for is an error, never silently dropped."""
+    schema, then seal the folder as a whole batch (tables not written yet are empty). A key the table
+    has no column for is an error, never silently dropped. For small batches; a run streams with
+    BatchWriter."""
     folder.mkdir(parents=True, exist_ok=True)
     schema = SCHEMAS[name]
     unknown = {k for r in rows for k in r} - set(schema.names)
@@ -62,7 +64,40 @@ def write_table(folder: Path, name: str, rows: list[dict]) -> Path:
     table = pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
     path = folder / f"{name}.parquet"
     pq.write_table(table, path)
+    seal(folder)
     return path
+
+
+def seal(folder: Path) -> Path:
+    """Make a local folder of table files a batch: an empty file for every table not written, then the
+    manifest (each file's size, sha256 and rows). The load takes nothing the manifest does not list."""
+    for name, schema in SCHEMAS.items():
+        if not (folder / f"{name}.parquet").exists():
+            pq.write_table(schema.empty_table(), folder / f"{name}.parquet")
+    rows = {f"{name}.parquet": pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in SCHEMAS}
+    storage.finish_folder(folder, UPath(folder), rows)
+    return folder
+
+
+class IncompleteBatch(storage.IncompleteFolder):
+    """A batch that lacks a table, or whose table holds other rows than its manifest says."""
+
+
+def verified_tables(local: Path) -> dict[str, str]:
+    """Each table's file in a batch folder whose files local_folder has checked, after checking that the
+    manifest lists every table and each file's row count is the manifest's."""
+    listed = storage.read_manifest(UPath(local))
+    files = {}
+    for name in SCHEMAS:
+        entry = listed.get(f"{name}.parquet")
+        if entry is None:
+            raise IncompleteBatch(f"{local / name}.parquet is not in the batch's manifest: the batch is incomplete")
+        rows = pq.ParquetFile(local / f"{name}.parquet").metadata.num_rows
+        if "rows" in entry and rows != entry["rows"]:
+            raise IncompleteBatch(f"{local / name}.parquet holds {rows} rows, not the {entry['rows']} its manifest "
+                                  "gives")
+        files[name] = str(local / f"{name}.parquet")
+    return files
 
 
 def read_table(folder: str | os.PathLike[str], name: str) -> list[dict]:
@@ -113,7 +148,7 @@ class BatchWriter:
             self._flush(name)
             self._writers.pop(name).close()
         try:
-            storage.finish_folder(self.folder, self.target)
+            storage.finish_folder(self.folder, self.target, {f"{n}.parquet": c for n, c in self.counts.items()})
         finally:
             if self._tmp is not None:
                 self._tmp.cleanup()

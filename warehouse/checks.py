@@ -30,19 +30,26 @@ def load_checks() -> list[tuple[str, str]]:
 
 
 def _scope(con, batch_dir: str | Path | None) -> None:  # type: ignore[no-untyped-def]
-    """The rows the row-level checks look at: the batch's articles and URLs, or all of them."""
-    if batch_dir is None:
+    """The rows the row-level checks look at: the batch's articles and URLs, or all of them; and what the
+    batch holds, to compare with what was loaded (check_mentions, check_ledger; empty for all rows)."""
+    if batch_dir is None:  # the whole warehouse: no batch to compare the tables with
         con.execute("create temp table check_articles as select article_id from articles")
         con.execute("create temp table check_urls as select url from urls")
+        con.execute("create temp table check_mentions (article_id varchar, mentions bigint)")
+        con.execute("create temp table check_ledger (url varchar, state varchar, article_id varchar)")
         return
     from newsmon import storage
-    from warehouse.load import batch_files
+    from warehouse.batch import verified_tables
 
     with storage.local_folder(batch_dir) as local:
-        files = batch_files(local)
+        files = verified_tables(local)
         con.execute("create temp table check_articles as select article_id from read_parquet(?)",
                     [files["articles"]])
         con.execute("create temp table check_urls as select url from read_parquet(?)", [files["urls"]])
+        con.execute("create temp table check_mentions as select article_id, count(*) as mentions "
+                    "from read_parquet(?) group by article_id", [files["mentions"]])
+        con.execute("create temp table check_ledger as select url, state, article_id from read_parquet(?)",
+                    [files["urls"]])
 
 
 def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list[CheckResult]:
@@ -62,3 +69,17 @@ def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list
         raise DataCheckFailed("data checks failed: " + "; ".join(
             f"{r.name} ({r.failures} rows, e.g. {r.sample[0]})" for r in failed))
     return results
+
+
+def unpublished_load(db_path: str | Path) -> str | None:
+    """The run whose load committed after the last publication (a run killed, or failed, between its load
+    and its publish), or None. A warehouse with no load yet has none."""
+    con = connect(db_path, read_only=True)
+    try:
+        row = con.execute("select arg_max(run_id, loaded_at), max(loaded_at) from load_log").fetchone()
+        published = con.execute("select max(published_at) from publications").fetchone()[0]
+    finally:
+        con.close()
+    if row[1] is None or (published is not None and published >= row[1]):
+        return None
+    return row[0]

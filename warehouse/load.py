@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from newsmon import storage
-from warehouse.batch import SCHEMAS, write_table
+from warehouse.batch import verified_tables
 from warehouse.db import rollback, writer
 from warehouse.grouping import Grouping, group_batch
 from warehouse.sqlfile import run_named
@@ -18,15 +18,6 @@ SQL = resources.files("warehouse") / "sql"
 LOAD_SQL = SQL / "load.sql"
 MERGE_SQL = SQL / "merge_aliases.sql"
 REFRESH_SQL = SQL / "refresh_days.sql"
-
-
-def batch_files(batch_dir: str | Path) -> dict[str, str]:
-    """The batch's Parquet file per table (an absent table file is written as an empty table)."""
-    batch = Path(batch_dir)
-    for name in SCHEMAS:
-        if not (batch / f"{name}.parquet").exists():
-            write_table(batch, name, [])
-    return {name: str(batch / f"{name}.parquet") for name in SCHEMAS}
 
 
 def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual",
@@ -38,10 +29,12 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
     published (warehouse.db.publish), after the data checks. `batch_dir` may be an object-store URL
-    (newsmon.storage): its files are copied to a temporary folder, and a batch without its manifest
-    (a writer that did not finish) is refused. Returns row counts in the batch."""
+    (newsmon.storage): its files are copied to a temporary folder. Nothing the batch's manifest does not
+    vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or
+    row count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row
+    counts in the batch."""
     with storage.local_folder(batch_dir) as local:  # a batch on an object store is copied here first
-        return _load(db_path, batch_files(local), run_id, grouping)
+        return _load(db_path, verified_tables(local), run_id, grouping)
 
 
 def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping | None) -> dict[str, int]:

@@ -64,3 +64,14 @@ where a.duplicate_of is not null and not exists (
 select a.article_id from articles as a semi join check_articles as c on c.article_id = a.article_id
 semi join article_signatures as g on g.article_id = a.article_id
 where a.story_id is null or not exists (select 1 from stories as s where s.story_id = a.story_id);
+-- name: batch_mentions_loaded
+-- every mention the batch holds for an article is in the warehouse (a load that lost them fails here)
+select c.article_id, c.mentions, count(m.article_id) as loaded
+from check_mentions as c
+left join mentions as m on m.article_id = c.article_id
+group by all
+having count(m.article_id) <> c.mentions;
+-- name: batch_stored_urls_have_their_articles
+-- a URL the batch's ledger calls stored came with its article in the same batch
+select l.url, l.article_id from check_ledger as l
+where l.state = 'stored' and l.article_id not in (select article_id from check_articles);
