@@ -138,14 +138,16 @@ def _kept_body(store: RawStore, sha: str | None) -> tuple[bool, str | None]:
     return True, None
 
 
-def page_html(store: RawStore, fetch: dict) -> str | None:
-    """Decoded HTML of a fetched record, or None if it has no usable bytes."""
+def page_html(store: RawStore, fetch: dict) -> str:
+    """Decoded HTML of a fetched record; FetchFailed saying why there is none (not fetched, not HTML,
+    binary, or the kept body missing or corrupt)."""
     if fetch.get("state") not in ("ok", "not_modified") or not fetch.get("raw_sha256"):
-        return None
+        raise FetchFailed("not_article", "no body was fetched")
     try:
-        return decode_html(store.get(fetch["raw_sha256"]), fetch.get("content_type", ""))
-    except (FetchFailed, OSError):  # absent or corrupt (CorruptRaw) bytes: nothing to parse
-        return None
+        body = store.get(fetch["raw_sha256"])
+    except OSError as exc:  # absent or corrupt (CorruptRaw) bytes
+        raise FetchFailed("failed", f"the kept body {fetch['raw_sha256'][:12]} cannot be read: {exc}") from None
+    return decode_html(body, fetch.get("content_type", ""))
 
 
 class _RunFiles:
@@ -237,8 +239,9 @@ def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
         fetch["detail"] = f"feed with {len(items)} items"
         return [candidate(i.url, "feed", None, rec["url"], feed_published=_iso(i.published_at), **at)
                 for i in items]
-    html = page_html(store, fetch)
-    if html is None:
+    try:
+        html = page_html(store, fetch)
+    except FetchFailed:  # nothing to find links in; the parse stage ledgers the reason
         return []
     hops, base, out = rec.get("hops") or 0, fetch["final_url"], []
     follows = rec["relation"] == "seed" or (rec["relation"] == "linked" and looks_like_article(html))

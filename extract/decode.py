@@ -78,8 +78,22 @@ def sniff_encoding(body: bytes, content_type: str = "") -> tuple[str, str]:
     return "utf-8", "default"
 
 
+# Media types a page may be served as and still be HTML (servers mislabel pages as text/plain or as
+# octet-stream; the bytes are sniffed then). Anything else (application/pdf, image/png, ...) is not a page.
+PAGE_TYPES = ("text/", "application/xhtml", "application/xml", "application/html", "application/octet-stream")
+
+
+def media_type(content_type: str) -> str:
+    """The media type of a Content-Type header, lowercased, without parameters ("" when absent)."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Decode an HTML body to str, raising FetchFailed(not_article) for binary data served as text."""
+    """Decode an HTML body to str, raising FetchFailed(not_article) for a body that is not a page: one served
+    as another media type ("not HTML (application/pdf)"), or binary data served as text."""
+    kind = media_type(content_type)
+    if kind and not kind.startswith(PAGE_TYPES):
+        raise FetchFailed("not_article", f"not HTML ({kind})")
     if looks_binary(body):
         raise FetchFailed("not_article", "binary content, not text")
     encoding, source = sniff_encoding(body, content_type)

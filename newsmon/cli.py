@@ -54,10 +54,14 @@ def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
         raise _fail(f"refused: {exc}", 3) from None
     except Exception as exc:  # one line for the user; the traceback is not theirs to read
         raise _fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-    states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items()))
+    states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())) or "no URL was due"
     err.print(f"run {report.run_id}: {states}; loaded {report.loaded.get('articles', 0)} articles, "
               f"{report.loaded.get('mentions', 0)} mentions; {report.checks} data checks passed; "
               f"warehouse {settings.db}", highlight=False)
+    if report.seeds_failed:
+        for url, state, detail in report.seeds:
+            err.print(f"seed {url}: {state}: {detail}", highlight=False)
+        raise _fail(f"no seed could be fetched ({len(report.seeds)} tried); the ledger has each reason")
 
 
 MAX_INPUT_BYTES = 5_000_000  # the crawler's default max_bytes: the same cap for files and stdin

@@ -123,6 +123,8 @@ class Settings(BaseModel):
         for url in urls:
             if not url.lower().startswith(("http://", "https://")):
                 raise ValueError(f"not an http(s) URL: {redact(url)!r}")
+            if problem := url_problem(url):
+                raise ValueError(f"not a usable URL: {redact(url)!r} ({problem})")
         return urls
 
     @field_validator("allow_private_networks")
@@ -139,6 +141,22 @@ class Settings(BaseModel):
         if self.contact_url in self.user_agent:
             return self.user_agent
         return f"{self.user_agent} (+{self.contact_url})"
+
+
+def url_problem(url: str) -> str | None:
+    """Why an http(s) URL cannot be fetched (a broken IPv6 literal, no host, a port out of range), or None."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return str(exc)
+    if not parts.hostname:
+        return "no host"
+    if port == 0:
+        return "port 0"
+    return None
 
 
 def redact(text: str) -> str:

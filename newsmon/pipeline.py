@@ -16,6 +16,7 @@ from pathlib import Path
 from newsmon.config import Settings
 
 Progress = Callable[[str], None]
+SEED_FAILURES = ("failed", "blocked", "robots_disallowed")
 log = logging.getLogger("newsmon.pipeline")
 
 
@@ -28,6 +29,12 @@ class CycleReport:
     loaded: dict[str, int] = field(default_factory=dict)
     checks: int = 0
     rounds: list[int] = field(default_factory=list)
+    seeds: list[tuple[str, str, str]] = field(default_factory=list)  # (url, state, detail) of the seeds fetched
+
+    @property
+    def seeds_failed(self) -> bool:
+        """Every seed this cycle tried to fetch failed (none could be fetched)."""
+        return bool(self.seeds) and all(state in SEED_FAILURES for _, state, _ in self.seeds)
 
 
 class RunInProgress(RuntimeError):
@@ -165,7 +172,9 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
             parsed.append(parse_manifest(settings, manifest))
         stage("relate", 1)
         batch = relate(settings, report.run_id, parsed)
-        report.states = Counter(row["state"] for row in read_table(batch, "urls"))
+        ledger = read_table(batch, "urls")
+        report.states = Counter(row["state"] for row in ledger)
+        report.seeds = [(r["url"], r["state"], r["detail"] or "") for r in ledger if r["relation"] == "seed"]
         stage("load", 1)
         report.loaded = load_batch(settings.db, batch, report.run_id, Grouping.of(settings))
         stage("checks", 1)

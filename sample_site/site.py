@@ -191,6 +191,8 @@ def _bad_pages(base: str) -> dict[str, Page]:
         "/bad/missing": Page(b"<h1>Not found</h1>", status=404),
         "/bad/flaky": Page(b"<html><body><p>Recovered.</p></body></html>", fail_first=2),
         "/bad/slow": Page(b"<html><body>" + b"<p>slow</p>" * 200 + b"</body></html>", slow_s=3.0),
+        "/bad/report.pdf": Page(b"%PDF-1.4\n1 0 obj << /Title (Quarterly report) >> endobj\ntrailer << >>\n%%EOF\n",
+                                content_type="application/pdf"),
     }
 
 

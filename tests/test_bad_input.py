@@ -5,7 +5,8 @@ import duckdb
 from newsmon.pipeline import run_cycle
 from tests.conftest import make_settings
 
-BAD = ["/bad/malformed", "/bad/binary", "/bad/huge", "/bad/loop", "/bad/missing", "/bad/private-link"]
+BAD = ["/bad/malformed", "/bad/binary", "/bad/huge", "/bad/loop", "/bad/missing", "/bad/private-link",
+       "/bad/report.pdf"]
 
 
 def ledger(db, site):
@@ -25,6 +26,7 @@ def test_bad_pages_become_ledger_entries_and_the_run_succeeds(tmp_path, site):
     assert entries["/news/xi-putin-call"][0] == "stored"
     assert entries["/bad/malformed"][0] == "not_article"
     assert entries["/bad/binary"] == ("not_article", "binary content, not text")
+    assert entries["/bad/report.pdf"] == ("not_article", "not HTML (application/pdf)")
     assert entries["/bad/huge"][0] == "failed" and "too large" in entries["/bad/huge"][1]
     assert entries["/bad/loop"][0] == "failed" and "redirect loop" in entries["/bad/loop"][1]
     assert entries["/bad/missing"] == ("failed", "HTTP 404 Not Found")
@@ -61,3 +63,32 @@ def test_a_page_that_crashes_the_parser_is_a_ledger_entry(tmp_path, site, monkey
     assert (state, detail) == ("failed", "parse error: RecursionError: maximum recursion depth exceeded")
     assert entries["/news/xi-putin-call"][0] == "stored"
     assert report.loaded["articles"] == 7
+
+
+def test_malformed_seeds_are_config_errors_naming_them(tmp_path):
+    from tests.cli.test_cli import newsmon
+
+    for seed, why in [("http://[::1/article", "Invalid IPv6 URL"), ("http:///nohost", "no host"),
+                      ("https://127.0.0.1:99999/x", "Port out of range")]:
+        config = tmp_path / "bad.toml"
+        config.write_text(f'seeds = ["{seed}"]\nfeeds = []\n', encoding="utf-8")
+        res = newsmon("run", "--config", str(config))
+        assert res.returncode == 2, res.stderr
+        assert f"not a usable URL: '{seed}' ({why}" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    config.write_text('seeds = ["https://n.example/a"]\nfeeds = ["http:///feed.xml"]\n', encoding="utf-8")
+    assert newsmon("run", "--config", str(config)).returncode == 2
+
+
+def test_a_run_where_no_seed_could_be_fetched_exits_non_zero_with_the_reasons(tmp_path, site):
+    from tests.cli.test_cli import newsmon
+    from tests.conftest import write_config
+
+    seeds = [site.url("/bad/missing"), site.url("/private/embargoed-briefing")]
+    config = write_config(tmp_path / "newsmon.toml", make_settings(tmp_path, site, seeds=seeds))
+    res = newsmon("run", "--config", str(config))
+    assert res.returncode == 1
+    assert f"seed {site.url('/bad/missing')}: failed: HTTP 404 Not Found" in res.stderr
+    assert f"seed {site.url('/private/embargoed-briefing')}: robots_disallowed:" in res.stderr
+    assert "no seed could be fetched (2 tried)" in res.stderr
+    entries = ledger(tmp_path / "newsmon.duckdb", site)
+    assert entries["/bad/missing"][0] == "failed" and entries["/private/embargoed-briefing"][0] == "robots_disallowed"

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from extract.crawl import StagingCorrupt, page_html, read_records, staging_dir
+from extract.errors import FetchFailed
 from extract.rawstore import RawStore
 from newsmon import storage
 from transform.article import NotArticle, extract_article
@@ -59,9 +60,10 @@ def _needs_parse(rec: dict) -> bool:
 
 
 def _parse_one(rec: dict, store: RawStore) -> Article | NotArticle:
-    html = page_html(store, rec["fetch"])
-    if html is None:
-        return NotArticle("binary content, not text")
+    try:
+        html = page_html(store, rec["fetch"])
+    except FetchFailed as exc:  # the reason, as the crawler gives it: not HTML, binary, body unreadable
+        return NotArticle(exc.detail)
     feed_day = datetime.fromisoformat(rec["feed_published"]) if rec.get("feed_published") else None
     return extract_article(html, rec["fetch"]["final_url"], feed_day)
 
