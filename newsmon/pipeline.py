@@ -41,12 +41,20 @@ class RunInProgress(RuntimeError):
     """Another `newsmon run` holds this warehouse's run lock."""
 
 
+def run_lock_path(db: str | os.PathLike[str]) -> Path:
+    """`<warehouse>.run.lock` beside the file the path leads to, whatever link or relative path leads there."""
+    real = Path(os.path.realpath(db))
+    return real.with_name(real.name + ".run.lock")
+
+
 @contextmanager
 def run_lock(settings: Settings, run_id: str) -> Iterator[None]:
     """Hold `<db>.run.lock` for the cycle, or refuse at once naming the run that holds it.
 
-    flock: the lock goes with the process, so a killed run never leaves it behind."""
-    path = Path(settings.db).with_name(Path(settings.db).name + ".run.lock")
+    flock: the lock goes with the process, so a killed run never leaves it behind. The lock sits beside the
+    warehouse's real file (symlinks and relative paths resolved), so two spellings of one warehouse share
+    one lock."""
+    path = run_lock_path(settings.db)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as fh:
         try:
@@ -84,12 +92,16 @@ def check_unpublished_load(settings: Settings, progress: Progress = lambda _m: N
     load and publish) is checked over every row and, when it passes, published; DataCheckFailed naming
     that run when it does not. Returns that run's id, or None when there was none."""
     from warehouse.checks import DataCheckFailed, run_checks, unpublished_load
-    from warehouse.db import publish
+    from warehouse.db import publish, writer
 
-    if not Path(settings.db).exists() or (run := unpublished_load(settings.db)) is None:
+    if not Path(settings.db).exists():
         return None
-    notice = (f"the load of run {run} was never published (the run ended between its load and its publish): "
-              "checking every row before this run")
+    with writer(settings.db):  # migrated first: a warehouse a failed migration left behind, say
+        pass
+    if (run := unpublished_load(settings.db)) is None:
+        return None
+    notice = (f"the load of run {run} was never published (the run ended between its load and its publish, or "
+              "the snapshot is gone): checking every row before this run")
     log.warning(notice)
     progress(notice)
     try:

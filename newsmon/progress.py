@@ -15,6 +15,7 @@ class CycleProgress:
         self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                                   console=console, transient=True, disable=not self.live)
         self._task = self._progress.add_task("starting", total=None)
+        self.current = ""  # the stage under way, for a failure's message
 
     def __enter__(self) -> CycleProgress:
         self._progress.__enter__()
@@ -24,6 +25,7 @@ class CycleProgress:
         self._progress.__exit__(*exc)
 
     def stage(self, name: str, total: int) -> None:
+        self.current = name
         text = f"[bold]{name}[/bold]" + (f" ({total} batches)" if total else "")
         if self.live:
             self._progress.update(self._task, description=text)

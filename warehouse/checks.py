@@ -73,13 +73,16 @@ def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list
 
 def unpublished_load(db_path: str | Path) -> str | None:
     """The run whose load committed after the last publication (a run killed, or failed, between its load
-    and its publish), or None. A warehouse with no load yet has none."""
+    and its publish), or the last load's run when there is no readers' snapshot at all; None when every
+    load is published, or there is none."""
+    from warehouse.db import snapshot_path
+
     con = connect(db_path, read_only=True)
     try:
         row = con.execute("select arg_max(run_id, loaded_at), max(loaded_at) from load_log").fetchone()
         published = con.execute("select max(published_at) from publications").fetchone()[0]
     finally:
         con.close()
-    if row[1] is None or (published is not None and published >= row[1]):
+    if row[1] is None or (published is not None and published >= row[1] and snapshot_path(db_path).exists()):
         return None
     return row[0]

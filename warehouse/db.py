@@ -165,6 +165,26 @@ def publish(path: str | Path, run_id: str | None = None, mode: int = DEFAULT_SNA
     return publish_snapshot(connect(path), path, run_id, mode)
 
 
+def _why_unpublished(path: Path) -> str:
+    """Why a warehouse has no readers' snapshot: no cycle got that far, or loads whose publish failed."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:  # a run holds it: say what is known
+        return f"nothing published from {path} yet (a run is writing it now)"
+    try:
+        loads, last, run = con.execute("select count(*), max(loaded_at), arg_max(run_id, loaded_at) "
+                                       "from load_log").fetchone()
+    except duckdb.Error:
+        loads = 0
+    finally:
+        con.close()
+    if not loads:
+        return f"nothing published from {path} yet: no cycle has passed its data checks"
+    return (f"nothing published from {path}: its {loads} load(s), the last by run {run} at {last:%Y-%m-%d %H:%M} "
+            "UTC, have no readers' snapshot (the publish failed or the snapshot was removed); the next `newsmon "
+            "run` checks them and publishes")
+
+
 @contextmanager
 def read_connection(path: str | Path, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published snapshot (never to the file the writer holds), so
@@ -174,9 +194,45 @@ def read_connection(path: str | Path, wait_s: float = 30.0) -> Iterator[duckdb.D
     if not snap.exists():
         if not path.exists():
             raise FileNotFoundError(f"no warehouse at {path}: run `newsmon run` first")
-        raise FileNotFoundError(f"nothing published from {path} yet: no cycle has passed its data checks")
+        raise FileNotFoundError(_why_unpublished(path))
     con = _retrying(lambda: duckdb.connect(str(snap), read_only=True), wait_s)
     try:
         yield con
     finally:
         con.close()
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file is corrupt (a checksum that does not match, ...)."""
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and ("Corrupt database file" in text or "checksum" in text.lower())
+
+
+def restore_from_snapshot(path: str | Path) -> tuple[Path, Path | None]:
+    """Put the readers' snapshot back as the warehouse, after checking it opens and passes every data check;
+    the damaged file (and its write-ahead log) is kept aside as <name>.damaged-<time>.duckdb. Returns
+    (the snapshot restored, where the damaged file went or None when there was none)."""
+    from warehouse.checks import run_checks
+
+    path = Path(path)
+    snap = snapshot_path(path)
+    if not snap.exists():
+        raise FileNotFoundError(f"no readers' snapshot at {snap}: nothing to restore {path} from")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.restore.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        shutil.copyfile(snap, tmp)
+        run_checks(tmp)  # raises DataCheckFailed, or duckdb.Error when the snapshot is damaged too
+        aside = None
+        if path.exists():
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+            os.replace(path, aside)
+            wal = path.with_name(path.name + ".wal")
+            if wal.exists():
+                os.replace(wal, aside.with_name(aside.name + ".wal"))
+        os.replace(tmp, path)
+        return snap, aside
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

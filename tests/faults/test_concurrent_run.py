@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import make_settings, write_config
 
 
@@ -33,3 +35,28 @@ def test_a_second_run_is_refused_at_once(tmp_path, fresh_site):
         out = first.communicate(timeout=300)[1]
     assert first.returncode == 0, out
     assert lock.read_text() == ""  # released
+
+
+def test_one_lock_per_warehouse_whatever_path_leads_to_it(tmp_path):
+    import os
+
+    from newsmon.config import Settings
+    from newsmon.pipeline import RunInProgress, run_lock, run_lock_path
+
+    real = tmp_path / "store" / "newsmon.duckdb"
+    real.parent.mkdir()
+    (tmp_path / "linked").symlink_to(real.parent)  # a symlinked folder
+    (tmp_path / "alias.duckdb").symlink_to(real)  # a symlinked file, created before the warehouse exists
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        spellings = [real, tmp_path / "linked" / "newsmon.duckdb", tmp_path / "alias.duckdb",
+                     "store/newsmon.duckdb", "./linked/../store/newsmon.duckdb"]
+        assert {run_lock_path(p) for p in spellings} == {real.with_name("newsmon.duckdb.run.lock")}
+        with run_lock(Settings(seeds=["https://n.example/a"], db=real), "first"):
+            for other in spellings[1:]:
+                with pytest.raises(RunInProgress, match="first"), \
+                        run_lock(Settings(seeds=["https://n.example/a"], db=other), "second"):
+                    pass
+    finally:
+        os.chdir(here)

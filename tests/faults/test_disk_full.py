@@ -36,6 +36,7 @@ def test_a_full_disk_during_the_load_loses_nothing(tmp_path, site, limit):
     assert full.returncode == 1, full.stderr
     assert "stage load" in full.stderr and "stage checks" not in full.stderr
     assert "File too large" in full.stderr, full.stderr  # the disk error itself, named
+    assert "run failed in stage load: the disk is full" in full.stderr and str(settings.db) in full.stderr
     assert "cannot rollback" not in full.stderr
     staging = Path(settings.data_dir) / "staging"
     assert [p.name for p in staging.iterdir() if (p / "FAILED").exists()]  # kept for diagnosis
