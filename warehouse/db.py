@@ -181,8 +181,8 @@ def _why_unpublished(path: Path) -> str:
     if not loads:
         return f"nothing published from {path} yet: no cycle has passed its data checks"
     return (f"nothing published from {path}: its {loads} load(s), the last by run {run} at {last:%Y-%m-%d %H:%M} "
-            "UTC, have no readers' snapshot (the publish failed or the snapshot was removed); the next `newsmon "
-            "run` checks them and publishes")
+            "UTC, have no readers' snapshot (their checks have not passed yet, the publish failed, or the snapshot "
+            "was removed); the next `newsmon run` checks them and publishes")
 
 
 @contextmanager

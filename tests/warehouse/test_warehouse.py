@@ -171,7 +171,7 @@ def test_checks_catch_bad_rows(tmp_path):
 def test_trends_filters_and_marts(tmp_path):
     db = tmp_path / "w.duckdb"
     load_batch(db, sample_batch(tmp_path))
-    with pytest.raises(FileNotFoundError, match="no cycle has passed its data checks"):
+    with pytest.raises(FileNotFoundError, match=r"load\(s\), the last by run manual .* have no readers' snapshot"):
         daily_mentions(db)  # loaded but not yet published: readers see nothing unchecked
     publish(db)
     totals_by_load = table_rows(db, "entity_totals")
