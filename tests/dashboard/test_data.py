@@ -49,3 +49,14 @@ def test_plain_escapes_every_markdown_html_and_directive_character(text):
     for ch in "![]()<>:$*_^":
         assert f"\\{ch}" in escaped or ch not in text
     assert escaped.replace("\\", "") == text
+
+
+def test_served_beyond_this_machine_errors_show_no_traceback():
+    from dashboard.serve import server_command
+
+    def option(command: list[str], name: str) -> str:
+        return command[command.index(name) + 1]
+
+    assert option(server_command("127.0.0.1"), "--client.showErrorDetails") == "full"
+    assert option(server_command("0.0.0.0"), "--client.showErrorDetails") == "type"
+    assert option(server_command("0.0.0.0"), "--browser.gatherUsageStats") == "false"
