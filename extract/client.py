@@ -158,6 +158,15 @@ class Fetcher:
             if last is not None and now - last < delay:
                 self.sleep(delay - (now - last))
             self._last_request[host] = time.monotonic()
+
+    def _done(self, url: str) -> None:
+        """The delay counts from the moment the previous answer arrived, not from when the request left:
+        the request reached the host before its answer came back, so the host sees at least `delay`
+        between two requests however long the network took (measured from departure, a slow first
+        request and a fast second one arrive closer than the delay)."""
+        host = host_of(url)
+        with self._lock:
+            self._last_request[host] = time.monotonic()
             if clock := self._host_clock(host):
                 from newsmon import storage
 
@@ -192,6 +201,7 @@ class Fetcher:
         finally:
             watchdog.cancel()
             self._adapter.tracker.box = None
+            self._done(url)
 
     def read_body(self, resp: requests.Response, deadline: float) -> bytes:
         """Read a streamed body, decompressed, within the size cap and the deadline, whatever the server
