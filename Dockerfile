@@ -6,6 +6,7 @@ COPY --chown=airflow:root requirements.lock /opt/newsmon/requirements.lock
 RUN pip install --no-cache-dir -r /opt/newsmon/requirements.lock
 
 COPY --chown=airflow:root pyproject.toml README.md /opt/newsmon/
+COPY --chown=airflow:root core /opt/newsmon/core
 COPY --chown=airflow:root newsmon /opt/newsmon/newsmon
 COPY --chown=airflow:root extract /opt/newsmon/extract
 COPY --chown=airflow:root transform /opt/newsmon/transform

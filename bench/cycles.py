@@ -65,9 +65,9 @@ def run_process(config: Path) -> tuple[float, float]:
 
 def history(work: Path, articles: int) -> Path:
     """A warehouse holding `articles` synthetic articles (checked just now, so none is due)."""
-    from bench.trends import generate
+    from bench.synthetic import generate
+    from newsmon.stage import load_batch
     from warehouse.db import publish
-    from warehouse.load import load_batch
 
     db = work / "newsmon.duckdb"
     generate(work / "batch", articles, 20, checked_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))

@@ -44,7 +44,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transform.dedup import DEFAULT_THRESHOLD, NUM_PERM, Doc, near_duplicates, signature
+from transform.dedup import DEFAULT_THRESHOLD, NUM_PERM, near_duplicates, signature
+from transform.records import Doc
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "article-extraction-dev"
 MIN_WORDS = 150

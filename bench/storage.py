@@ -53,7 +53,7 @@ def raw_store(data_dir: str, items: list[bytes]) -> tuple[float, float]:
 
 def cycles(data_dir: str, workdir: Path, site_url: str, n: int) -> list[float]:
     """Seconds of each of 1 + n cycles on the sample site with this data_dir and a fresh warehouse."""
-    from newsmon.config import Settings
+    from core.config import Settings
     from newsmon.pipeline import run_cycle
 
     settings = Settings(seeds=[site_url], db=workdir / "newsmon.duckdb", data_dir=data_dir,

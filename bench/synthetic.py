@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.trends import generate
+ENTITIES = 50_000
+TYPES = ["PERSON", "ORG", "GPE", "NORP", "LOC"]
 
 STORY_SQL = """
 update articles set
@@ -55,9 +56,118 @@ group by m.story_id;
 """
 
 
+def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2025-01-02") -> dict[str, int]:
+    """Write a staging batch (Parquet, the load's input) of synthetic but trend-shaped data: a year of
+    articles, entity popularity skewed (a few entities in many articles), some entities rising late, and
+    a frontier row per article (checked at `checked_at`, next due a week later). It passes the data
+    checks: each mention's offsets point at its surface in the text."""
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(f"""
+        copy (
+            select
+                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                'https://news.example/' || i as url,
+                'https://news.example/' || i as canonical_url,
+                'Synthetic story ' || i as title,
+                ['Desk'] as authors,
+                timestamp '2024-01-01' + to_minutes(cast(i * 525600 // {articles} as integer)) as published_at,
+                'meta' as published_source,
+                cast(null as timestamp) as modified_at,
+                cast(null as varchar) as modified_source,
+                timestamp '2025-01-02' as fetched_at,
+                'en' as language,
+                'Source ' || (i % 40) as site_name,
+                repeat(rpad('Entity', 40, ' '), {per_article}) as text,
+                {per_article} as word_count,
+                case when i % 10 = 3 then 'search' when i % 10 = 7 then 'feed' else 'linked' end as relation,
+                case when i % 10 in (3, 7) then null else 1 end as hops,
+                case when i % 10 in (3, 7) then 0.5 + (i % 50) / 100.0 end as relevance,
+                case when i % 10 = 3 then 'https://api.gdeltproject.org/api/v2/doc/doc?query=x'
+                     when i % 10 = 7 then 'https://news.example/feed.xml'
+                     else 'https://news.example/' || (i - 1) end as related_via,
+                repeat('0', 64) as raw_sha256
+            from range({articles}) as t(i)
+        ) to '{folder / "articles.parquet"}' (format parquet)""")
+    con.execute(f"""
+        copy (
+            select
+                'e' || lpad(cast(i as varchar), 6, '0') as entity_id,
+                'Entity ' || i as name,
+                {TYPES}[1 + i % 5] as type,
+                timestamp '2024-01-01' as first_seen_at,
+                cast(null as varchar) as country_code,
+                cast(null as bigint) as geonames_id
+            from range({ENTITIES}) as t(i)
+        ) to '{folder / "entities.parquet"}' (format parquet)""")
+    # entity of mention j of article i: skewed towards low ids; entities 100-199 only in the last month
+    con.execute(f"""
+        create table m as
+        with raw as (
+            select
+                i,
+                j,
+                (hash(i * 1000 + j) % 1000000) / 1000000.0 as u
+            from range({articles}) as a(i), range({per_article}) as b(j)
+        )
+        select
+            'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+            'e' || lpad(cast(case when i > {articles} * 11 // 12 and j = 0 then 100 + i % 100
+                                  else cast(floor({ENTITIES} * u * u * u) as bigint) end as varchar), 6, '0')
+                as entity_id,
+            j * 40 as start_char
+        from raw""")
+    con.execute(f"""
+        copy (select article_id, entity_id, 'Entity' as surface, start_char, start_char + 6 as end_char,
+                     'PERSON' as label from m)
+        to '{folder / "mentions.parquet"}' (format parquet)""")
+    con.execute(f"""
+        copy (select article_id, entity_id, count(*) as mentions, min(start_char) as first_char,
+                     min(start_char) = 0 as in_headline,
+                     round(0.3 + 0.7 * count(*) / {per_article}, 4) as salience
+              from m group by all)
+        to '{folder / "article_entities.parquet"}' (format parquet)""")
+    con.execute(f"""
+        copy (
+            select
+                'https://news.example/' || i as url,
+                'stored' as state,
+                cast(null as varchar) as detail,
+                200 as http_status,
+                'https://news.example/' || i as final_url,
+                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                case when i % 10 = 3 then 'search' when i % 10 = 7 then 'feed' else 'linked' end as relation,
+                case when i % 10 in (3, 7) then null else 1 end as hops,
+                cast(null as varchar) as discovered_from,
+                timestamp '{checked_at}' as first_seen_at,
+                timestamp '{checked_at}' as last_checked_at,
+                'synthetic' as run_id,
+                '"' || i || '"' as etag,
+                cast(null as varchar) as last_modified,
+                repeat('0', 64) as raw_sha256,
+                'text/html' as content_type,
+                timestamp '{checked_at}' as last_changed_at,
+                timestamp '{checked_at}' + interval 7 days as next_due_at,
+                1 as fetches,
+                false as is_feed,
+                case when i % 10 = 3 then 'gdelt' end as search_provider,
+                case when i % 10 = 3 then '"Entity ' || (i % 7) || '" story' end as search_query
+            from range({articles}) as t(i)
+        ) to '{folder / "urls.parquet"}' (format parquet)""")
+    counts = {name: con.execute(f"select count(*) from '{folder / (name + '.parquet')}'").fetchone()[0]
+              for name in ("articles", "entities", "mentions", "article_entities", "urls")}
+    con.close()
+    from warehouse.batch import seal
+
+    seal(folder)  # the other tables empty, and the manifest the load checks
+    return counts
+
+
 def bulk_load(db: Path, batch: Path) -> float:
     """Load the batch with newsmon's load SQL, alias merge and mart refresh in one transaction; seconds."""
-    from newsmon import storage
+    from core import storage
     from warehouse.batch import verified_tables
     from warehouse.db import writer
     from warehouse.load import LOAD_SQL, MERGE_SQL, REFRESH_SQL

@@ -32,7 +32,7 @@ def plain(text: object) -> str:
 def warehouse_path() -> Path:
     if os.environ.get("NEWSMON_DB"):
         return Path(os.environ["NEWSMON_DB"])
-    from newsmon.config import load_settings
+    from core.config import load_settings
 
     return Path(load_settings().db)
 

@@ -20,13 +20,13 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
-from extract.canonical import canonical_url, host_of
+from core.canonical import canonical_url, host_of
 from extract.errors import FetchFailed
 from extract.netguard import AddressPolicy
 from extract.robots import RobotsCache
 
 if TYPE_CHECKING:
-    from newsmon.config import Settings
+    from core.config import Settings
 
 Validators = Callable[[str], dict]
 
@@ -168,7 +168,7 @@ class Fetcher:
         with self._lock:
             self._last_request[host] = time.monotonic()
             if clock := self._host_clock(host):
-                from newsmon import storage
+                from core import storage
 
                 storage.write_text(clock, repr(time.time()))
 

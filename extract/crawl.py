@@ -5,98 +5,46 @@ later round: the links and feed items found in the round before (new URLs only);
 also takes the due revisits and the least recently checked pages while budget remains. Links found in
 the last round are queued for the next cycle. Every round is one shard per host, so one worker owns a
 host's politeness. Records are JSON lines (one per URL) in data_dir/staging/<run_id>/; tasks pass their
-locations (local paths or object-store URLs: newsmon.storage), each file written whole or not at all.
+locations (local paths or object-store URLs: core.storage), each file written whole or not at all.
 
 Round 2 also asks the `[[search]]` sources (extract.search) and seeds' sitemaps join round 2 (found in the
 seed's robots.txt, else at the usual locations; extract.sitemaps).
 
-A record: url, relation (seed, linked, feed, sitemap, search), hops, via, is_feed (feeds and sitemaps),
-feed_published, search_provider, search_query, `known` (what the
-frontier remembers: validators, raw hash, state, article_id, have_article, first_seen_at,
-last_changed_at) and, once fetched, `fetch` (state ok / not_modified / a ledger state, detail, status,
-final_url, content_type, raw_sha256, fetched_at, prior_state)."""
+Round 2's search queries come from the seeds' profile in the run's profile.json (the stored seeds', written
+at plan; the application writes this run's seeds' profile there before round 2 when none is stored).
+The records are core.staging's Record."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from upath import UPath
-
-from extract.canonical import canonical_url, host_of
+from core import storage
+from core.canonical import canonical_url, host_of
+from core.dates import iso
+from core.frontier import Budget, Frontier, order_revisits, order_unfetched
+from core.staging import Fetch, Record, candidate, read_records, staging_dir, write_records
 from extract.client import Fetcher
-from extract.decode import decode_html
+from extract.decode import page_html
 from extract.errors import FetchFailed
 from extract.feeds import feed_items
-from extract.frontier import Budget, Frontier, order_revisits, order_unfetched
 from extract.links import article_links, feed_links, looks_like_article
 from extract.rawstore import CorruptRaw, RawStore
 from extract.search import build_query, run_search
 from extract.sitemaps import looks_like_sitemap, sitemap_entries, usual_locations
-from newsmon import storage
 
 if TYPE_CHECKING:
-    from newsmon.config import Settings
+    from core.config import Settings
 
 Progress = Callable[[str], None]
 FETCH_ROUNDS = 3
-KNOWN_FIELDS = ("state", "detail", "final_url", "etag", "last_modified", "raw_sha256", "content_type", "article_id",
-                "have_article", "first_seen_at", "last_changed_at", "fetches")
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
-
-
-def staging_dir(settings: Settings, run_id: str) -> UPath:
-    """The folder holding one run's intermediate files."""
-    return storage.at(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
-
-
-class StagingCorrupt(ValueError):
-    """A run's staging file that cannot be read back (truncated or damaged): the run fails naming it."""
-
-
-def read_records(path: str | os.PathLike[str]) -> list[dict]:
-    """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
-    records = []
-    try:
-        lines = storage.at(path).read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
-    for n, line in enumerate(lines, 1):
-        if not line:
-            continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise StagingCorrupt(f"staging file {path} is corrupt at line {n}: {exc}; "
-                                 "the next run plans afresh") from None
-    return records
-
-
-def write_records(path: str | os.PathLike[str], records: list[dict]) -> UPath:
-    """Write records as JSON lines, atomically (a reader never sees half a file)."""
-    target = storage.at(path)
-    storage.write_text(target, "".join(json.dumps(r, default=str) + "\n" for r in records))
-    return target
-
-
-def _iso(value: object) -> str | None:
-    return value.isoformat() if isinstance(value, datetime) else (value if isinstance(value, str) else None)
-
-
-def candidate(url: str, relation: str, hops: int | None, via: str | None, row: dict | None = None,
-              **extra: object) -> dict:
-    """A record to fetch; `row` is the URL's frontier row when the frontier knows it."""
-    known = {k: _iso(row[k]) if k.endswith("_at") else row[k] for k in KNOWN_FIELDS if k in row} if row else {}
-    return {"url": url, "relation": relation, "hops": hops, "via": via, "is_feed": False, "known": known,
-            **extra}
 
 
 def _from_row(row: dict) -> dict:
@@ -104,13 +52,13 @@ def _from_row(row: dict) -> dict:
                      is_feed=bool(row["is_feed"]))
 
 
-def fetch_one(fetcher: Fetcher, store: RawStore, rec: dict) -> dict:
+def fetch_one(fetcher: Fetcher, store: RawStore, rec: Record) -> Fetch:
     """Fetch a record's URL, conditionally when its last body is kept; returns the record's `fetch` dict."""
     known = rec.get("known") or {}
     usable, note = _kept_body(store, known.get("raw_sha256"))
     last_hop = known.get("final_url") or rec["url"]  # a redirect's validators belong to where it ends
     res = fetcher.get(rec["url"], lambda u: known if usable and u == last_hop else {})
-    out = {"state": res.state, "detail": res.detail, "status": res.status, "final_url": res.final_url,
+    out: Fetch = {"state": res.state, "detail": res.detail, "status": res.status, "final_url": res.final_url,
            "content_type": res.content_type, "fetched_at": res.fetched_at.isoformat(),
            "etag": res.etag, "last_modified": res.last_modified,
            "prior_state": known.get("state"), "prior_detail": known.get("detail"), "raw_sha256": None,
@@ -136,18 +84,6 @@ def _kept_body(store: RawStore, sha: str | None) -> tuple[bool, str | None]:
         moved = store.quarantine(sha)
         return False, f"{exc}; moved to {moved.name}, fetched again without validators"
     return True, None
-
-
-def page_html(store: RawStore, fetch: dict) -> str:
-    """Decoded HTML of a fetched record; FetchFailed saying why there is none (not fetched, not HTML,
-    binary, or the kept body missing or corrupt)."""
-    if fetch.get("state") not in ("ok", "not_modified") or not fetch.get("raw_sha256"):
-        raise FetchFailed("not_article", "no body was fetched")
-    try:
-        body = store.get(fetch["raw_sha256"])
-    except OSError as exc:  # absent or corrupt (CorruptRaw) bytes
-        raise FetchFailed("failed", f"the kept body {fetch['raw_sha256'][:12]} cannot be read: {exc}") from None
-    return decode_html(body, fetch.get("content_type", ""))
 
 
 class _RunFiles:
@@ -188,7 +124,7 @@ class _RunFiles:
             write_records(self.dir / "queued" / f"r{round_no}.jsonl", records)
 
 
-def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = _quiet) -> list[dict]:
+def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = quiet) -> list[dict]:
     """Round 1 from the frontier: seeds, feeds, never-fetched URLs within the budget. Returns its shards."""
     files = _RunFiles(settings, run_id)
     storage.rmtree(files.dir)  # a rerun of the same run (cleared in Airflow): plan afresh, nothing stale left
@@ -237,7 +173,7 @@ def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
             fetch.update(state="failed", detail=f"not a usable feed or sitemap: {exc}"[:300])
             return []
         fetch["detail"] = f"feed with {len(items)} items"
-        return [candidate(i.url, "feed", None, rec["url"], feed_published=_iso(i.published_at), **at)
+        return [candidate(i.url, "feed", None, rec["url"], feed_published=iso(i.published_at), **at)
                 for i in items]
     try:
         html = page_html(store, fetch)
@@ -260,7 +196,7 @@ def _sitemap_candidates(settings: Settings, rec: dict, body: bytes, at: dict) ->
     rec["fetch"]["detail"] = (f"sitemap index with {len(children)} sitemaps" if children else
                               f"sitemap with {len(entries)} entries {window} ({old} older or undated left out)")
     return [candidate(u, "sitemap", None, rec["url"], is_feed=True, **at) for u in children] + \
-        [candidate(e.url, "sitemap", None, rec["url"], feed_published=_iso(e.published_at), **at) for e in entries]
+        [candidate(e.url, "sitemap", None, rec["url"], feed_published=iso(e.published_at), **at) for e in entries]
 
 
 def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | None]) -> list[dict]:
@@ -279,7 +215,7 @@ def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | 
 
 
 def expand(settings: Settings, run_id: str, manifests: list[str | None], round_no: int,
-           progress: Progress = _quiet) -> list[dict]:
+           progress: Progress = quiet) -> list[dict]:
     """Round `round_no` (2..FETCH_ROUNDS): the new URLs found in the previous round's pages within the
     budget; the last round adds due revisits and the least recently checked. Returns its shards."""
     files = _RunFiles(settings, run_id)
@@ -306,11 +242,6 @@ def _search(settings: Settings, files: _RunFiles, manifests: list[str | None], p
     in searches.jsonl. A source that fails costs only its own results this cycle."""
     profile_file = files.dir / "profile.json"
     profile = json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {}
-    if not profile:  # the seeds are not stored yet: profile them from this run's round 1
-        from transform.stage import seed_search_profile
-
-        seeds = [r for path in filter(None, manifests) for r in read_records(path) if r["relation"] == "seed"]
-        profile = seed_search_profile(seeds, RawStore(settings.data_dir), settings.spacy_model)
     built = build_query(profile)
     out, log, taken = [], [], set()
     for source in settings.search:
@@ -331,7 +262,7 @@ def _search(settings: Settings, files: _RunFiles, manifests: list[str | None], p
         for hit in hits:
             if hit.url not in taken:
                 taken.add(hit.url)
-                out.append(candidate(hit.url, "search", None, row["endpoint"], feed_published=_iso(hit.published_at),
+                out.append(candidate(hit.url, "search", None, row["endpoint"], feed_published=iso(hit.published_at),
                                      search_provider=source.provider, search_query=query,
                                      found_at=datetime.now(UTC).isoformat()))
     write_records(files.dir / "searches.jsonl", log)
@@ -348,7 +279,7 @@ def collect(settings: Settings, run_id: str, rounds: list[list[str | None]]) -> 
     return [m for r in rounds for m in r if m] + queued
 
 
-def fetch_shard(settings: Settings, shard: dict, progress: Progress = _quiet) -> str | None:
+def fetch_shard(settings: Settings, shard: dict, progress: Progress = quiet) -> str | None:
     """Fetch every URL of one host's shard, politely; return the manifest path (None for a placeholder)."""
     if not shard.get("path"):
         return None

@@ -10,7 +10,9 @@ from email.message import Message
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
+from core.staging import Fetch
 from extract.errors import FetchFailed
+from extract.rawstore import RawStore
 
 SNIFF_BYTES = 4096
 
@@ -100,3 +102,15 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     if source == "bom":
         body = EncodingDetector.strip_byte_order_mark(body)[0]
     return body.decode(encoding, errors="replace").lstrip("\ufeff")
+
+
+def page_html(store: RawStore, fetch: Fetch) -> str:
+    """Decoded HTML of a fetched record; FetchFailed saying why there is none (not fetched, not HTML,
+    binary, or the kept body missing or corrupt)."""
+    if fetch.get("state") not in ("ok", "not_modified") or not fetch.get("raw_sha256"):
+        raise FetchFailed("not_article", "no body was fetched")
+    try:
+        body = store.get(fetch["raw_sha256"])
+    except OSError as exc:  # absent or corrupt (CorruptRaw) bytes
+        raise FetchFailed("failed", f"the kept body {fetch['raw_sha256'][:12]} cannot be read: {exc}") from None
+    return decode_html(body, fetch.get("content_type", ""))

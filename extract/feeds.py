@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from extract.canonical import canonical_url
+from core.canonical import canonical_url
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from extract.canonical import canonical_url
+from core.canonical import canonical_url
 
 CHROME = re.compile(r"(^|[-_ ])(nav|navbar|menu|footer|masthead|header|cookie|consent|banner|subscribe|"
                     r"newsletter|signup|sign-up|login|paywall|share|sharing|social|comments?|breadcrumbs?)"

@@ -9,7 +9,7 @@ import zlib
 
 from upath import UPath
 
-from newsmon import storage
+from core import storage
 
 
 class CorruptRaw(OSError):
@@ -18,7 +18,7 @@ class CorruptRaw(OSError):
 
 class RawStore:
     """Bodies gzip-compressed under data_dir/raw/ab/<sha256>.gz, named by the SHA-256 of the bytes.
-    data_dir is a local path or an fsspec URL (newsmon.storage); each body is written whole or not at all."""
+    data_dir is a local path or an fsspec URL (core.storage); each body is written whole or not at all."""
 
     def __init__(self, data_dir: str | os.PathLike[str]):
         self.root = storage.at(data_dir) / "raw"

@@ -6,12 +6,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from extract.crawl import staging_dir
+from core import storage
+from core.staging import staging_dir
 from extract.rawstore import RawStore
-from newsmon import storage
 
 if TYPE_CHECKING:
-    from newsmon.config import Settings
+    from core.config import Settings
 
 FAILED_MARK = "FAILED"
 

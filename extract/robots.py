@@ -15,7 +15,7 @@ from protego import Protego
 from extract.errors import FetchFailed
 
 if TYPE_CHECKING:
-    from newsmon.config import Settings
+    from core.config import Settings
 
 
 class Requester(Protocol):
@@ -70,7 +70,7 @@ class RobotsCache:
         else:
             answer = self._fetch(origin)
             if cached is not None:
-                from newsmon import storage
+                from core import storage
 
                 storage.write_text(cached, json.dumps(answer))
         self._answers[origin] = answer

@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-from extract.canonical import canonical_url
+from core.canonical import canonical_url
 from extract.feeds import feed_items
 
 if TYPE_CHECKING:
+    from core.config import SearchSource
     from extract.client import Fetcher
-    from newsmon.config import SearchSource
 
 QUERY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "EVENT", "FAC", "LOC")
 NAME_TYPES = ("PERSON", "ORG", "EVENT")
@@ -107,7 +107,7 @@ def parse_results(source: SearchSource, body: bytes, url: str) -> list[SearchHit
 
 def run_search(fetcher: Fetcher, source: SearchSource, query: str, run_id: str) -> tuple[list[SearchHit], dict]:
     """Ask one source; (hits, the `searches` row). A provider that fails gives no hits, never an exception."""
-    from newsmon.config import redact
+    from core.config import redact
 
     url = request_url(source, query)
     res = fetcher.get(url)

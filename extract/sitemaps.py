@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
-from extract.canonical import canonical_url
+from core.canonical import canonical_url
 
 USUAL_PATHS = ("/sitemap_news.xml", "/news-sitemap.xml", "/sitemap.xml")
 MAX_UNZIPPED = 50_000_000  # the sitemap protocol's own cap on an uncompressed sitemap

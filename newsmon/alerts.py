@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
-from newsmon.config import Settings
+from core.config import Settings
 
 log = logging.getLogger("newsmon.alerts")
 NEW_ALERTS_SQL = resources.files("warehouse") / "sql" / "new_alerts.sql"

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from newsmon.config import ConfigError, Settings, load_settings, redact
+from core.config import ConfigError, Settings, load_settings, redact
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="newsmon: find articles related to seed stories, their entities, and trends.")
@@ -46,7 +46,7 @@ DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 def _failure(exc: BaseException, settings: Settings, stage: str) -> str:
     """A failed run in one line: the stage, what failed and where, and what to do when there is something."""
-    from newsmon.storage import is_local
+    from core.storage import is_local
     from warehouse.db import damaged, snapshot_path
 
     where = f"run failed in stage {stage}" if stage else "run failed"
@@ -396,8 +396,7 @@ def restore(ctx: typer.Context, config: ConfigOpt = None) -> None:
     import duckdb
 
     from newsmon.pipeline import RunInProgress, new_run_id, run_lock
-    from warehouse.checks import DataCheckFailed
-    from warehouse.db import restore_from_snapshot
+    from warehouse.checks import DataCheckFailed, restore_from_snapshot
 
     settings = _settings(ctx, config)
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsmon.config import Settings
+from core.config import Settings
 
 Progress = Callable[[str], None]
 SEED_FAILURES = ("failed", "blocked", "robots_disallowed")
@@ -117,7 +117,7 @@ def check_unpublished_load(settings: Settings, progress: Progress = lambda _m: N
 def plan_cycle(settings: Settings, run_id: str, progress: Progress = lambda _m: None) -> list[dict]:
     """Check and publish a load left unpublished, then read the frontier and plan round 1 (the `discover`
     task and `newsmon run` alike)."""
-    from extract.canonical import canonical_url
+    from core.canonical import canonical_url
     from extract.crawl import plan
     from warehouse.frontier import read_frontier
 
@@ -142,11 +142,12 @@ def publish_cycle(settings: Settings, run_id: str) -> Path:
 
 def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[str, int], None]) -> list[str]:
     """Plan from the frontier, fetch in rounds (per host, in parallel); return the files to parse."""
-    from extract.crawl import FETCH_ROUNDS, collect, expand
+    from extract.crawl import FETCH_ROUNDS, collect
+    from newsmon.stage import expand
 
     stage("plan", 0)
     shards = plan_cycle(settings, run_id, progress)
-    rounds: list[list[str]] = []
+    rounds: list[list[str | None]] = []
     for n in range(1, FETCH_ROUNDS + 1):
         if n > 1:
             shards = expand(settings, run_id, rounds[-1], n, progress)
@@ -168,12 +169,11 @@ def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress 
 
 def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callable[[str, int], None]) -> CycleReport:
     """The stages of one cycle, under the run lock; a failed run keeps its staging files for diagnosis."""
+    from core.config import Grouping
     from extract.retention import finish_run
-    from transform.stage import parse_manifest, relate
+    from newsmon.stage import load_batch, parse_manifest, relate
     from warehouse.batch import read_table
     from warehouse.checks import run_checks
-    from warehouse.grouping import Grouping
-    from warehouse.load import load_batch
 
     try:
         manifests = crawl(settings, report.run_id, say, stage)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from newsmon.config import ConfigError, Settings, load_settings
+from core.config import ConfigError, Settings, load_settings
 
 T = TypeVar("T")
 log = logging.getLogger("newsmon.tasks")
@@ -38,7 +38,7 @@ def _current(paths: Iterable[str]) -> list[str]:
     task over fewer items than before, Airflow still hands over the results of the removed map indexes;
     their files went with the staging folder that `discover` wiped for the new attempt."""
     paths = [p for p in paths if p]
-    from newsmon import storage
+    from core import storage
 
     stale = [p for p in paths if not storage.at(p).exists()]
     if stale:
@@ -60,7 +60,7 @@ def fetch(shard: dict) -> str:
 
 
 def expand(manifests: list[str], round_no: int, run_id: str) -> list[dict]:
-    from extract.crawl import expand as expand_round
+    from newsmon.stage import expand as expand_round
 
     return _run(lambda s: expand_round(s, run_id, _current(manifests), round_no))
 
@@ -72,20 +72,20 @@ def collect(rounds: list[list[str]], run_id: str) -> list[str]:
 
 
 def parse(manifest: str) -> str:
-    from transform.stage import parse_manifest
+    from newsmon.stage import parse_manifest
 
     return _run(lambda s: parse_manifest(s, manifest))
 
 
 def relate(parsed: list[str], run_id: str) -> str:
-    from transform.stage import relate as relate_batch
+    from newsmon.stage import relate as relate_batch
 
     return _run(lambda s: relate_batch(s, run_id, _current(parsed)))
 
 
 def load(batch: str, run_id: str) -> dict[str, int]:
-    from warehouse.grouping import Grouping
-    from warehouse.load import load_batch
+    from core.config import Grouping
+    from newsmon.stage import load_batch
 
     return _run(lambda s: load_batch(s.db, batch, run_id, Grouping.of(s)))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.config import Settings
+from core.config import Settings
 from sample_site import SampleSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,7 +62,7 @@ def sample_db(tmp_path_factory, site):
 def network_db(tmp_path_factory):
     """The demo's warehouse: one cycle with `newsmon demo`'s own config on the sample network (three
     outlets, a sitemap, the GDELT and RSS search endpoints), without Airflow. Read it, never write it."""
-    from newsmon.config import load_settings
+    from core.config import load_settings
     from newsmon.demo import write_demo_config
     from newsmon.pipeline import run_cycle
     from sample_site import SampleNetwork

@@ -46,16 +46,16 @@ def test_loopback_seed_without_opt_in_is_blocked_not_fetched(tmp_path, fresh_sit
 
 
 def test_a_page_that_crashes_the_parser_is_a_ledger_entry(tmp_path, site, monkeypatch):
-    import transform.stage
+    import newsmon.stage
 
-    real = transform.stage.extract_article
+    real = newsmon.stage.extract_article
 
     def fragile(html, url, feed_published=None):
         if "taiwan-next-door" in url:
             raise RecursionError("maximum recursion depth exceeded")
         return real(html, url, feed_published)
 
-    monkeypatch.setattr(transform.stage, "extract_article", fragile)
+    monkeypatch.setattr(newsmon.stage, "extract_article", fragile)
     settings = make_settings(tmp_path, site)
     report = run_cycle(settings)
     entries = ledger(settings.db, site)

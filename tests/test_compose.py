@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from newsmon.config import load_settings
+from core.config import load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",

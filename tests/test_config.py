@@ -1,6 +1,6 @@
 import pytest
 
-from newsmon.config import ConfigError, load_settings
+from core.config import ConfigError, load_settings
 
 
 def write(tmp_path, text):
@@ -79,7 +79,7 @@ def test_an_error_never_prints_credentials(tmp_path):
 def test_the_real_world_example_config_is_valid():
     from pathlib import Path
 
-    from newsmon.config import load_settings
+    from core.config import load_settings
 
     example = Path(__file__).resolve().parents[1] / "config" / "examples" / "xi-putin-call.toml"
     settings = load_settings(example)

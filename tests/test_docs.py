@@ -60,8 +60,8 @@ def test_every_dashboard_page_has_a_screenshot_in_the_docs():
 
 
 def test_every_config_key_and_command_is_in_the_reference():
+    from core.config import SearchSource, Settings
     from newsmon.cli import app
-    from newsmon.config import SearchSource, Settings
 
     rows = [line for line in (ROOT / "docs" / "reference" / "configuration.md").read_text(encoding="utf-8")
             .splitlines() if line.startswith("| `")]

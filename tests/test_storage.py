@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from core import storage
+from core.config import ConfigError, load_settings
 from extract.rawstore import CorruptRaw, RawStore
-from newsmon import storage
-from newsmon.config import ConfigError, load_settings
 from tests.conftest import make_settings, read_rows
 
 
@@ -75,8 +75,8 @@ def test_a_cycle_with_data_dir_on_s3_gives_the_rows_of_a_local_one(s3, site, tmp
 
 
 def test_a_batch_without_its_manifest_is_refused(s3, tmp_path):
+    from newsmon.stage import load_batch
     from warehouse.batch import BatchWriter
-    from warehouse.load import load_batch
 
     _, url = s3
     writer = BatchWriter(url + "/staging/run/batch")
@@ -91,7 +91,7 @@ def test_a_batch_without_its_manifest_is_refused(s3, tmp_path):
 
 KILLED_WRITER = """
 import os, sys
-from newsmon import storage
+from core import storage
 print("writing", flush=True)
 storage.write_bytes(storage.at(sys.argv[1]), os.urandom(1024) * 300_000)
 print("done", flush=True)

@@ -15,15 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from core.config import Grouping
+from transform.records import Doc
+
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch 2's default: 32-bit hash values, stored as they are
 SHINGLE = 5
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = Grouping.duplicate_threshold
 _TOKEN = re.compile(r"\w+")
 
 
@@ -59,23 +62,6 @@ def from_signature(blob: bytes) -> MinHash:
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two stored signatures (share of equal permutation minima)."""
     return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
-
-
-@dataclass
-class Doc:
-    """An article as duplicate and story detection see it."""
-
-    article_id: str
-    at: datetime  # published, else fetched (UTC, naive)
-    minhash: bytes | None = None
-    keywords: frozenset[str] = frozenset()
-    entities: tuple[str, ...] = ()  # canonical names, most salient first
-    duplicate_of: str | None = None
-    story_id: str | None = None
-    site: str = ""
-
-    def order(self) -> tuple:
-        return self.at, self.article_id
 
 
 @dataclass

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from dateutil import parser as dateparser
 from lxml import html as lxml_html
 
-from extract.canonical import canonical_url
+from core.canonical import canonical_url
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "report", "socialmediaposting",

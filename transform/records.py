@@ -1,5 +1,6 @@
-"""The article record the parser returns, and the stored article the batch writer and its Arrow schema
-share. No heavy imports: warehouse.batch builds the `articles` schema from StoredArticle's fields."""
+"""The article record the parser returns, the stored article the batch writer and its Arrow schema share,
+and the article as duplicate and story detection see it (Doc). No heavy imports: warehouse/ reads these
+(warehouse.batch builds the `articles` schema from StoredArticle's fields; warehouse.grouping reads Docs)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,20 @@ class StoredArticle(Article):
         """The batch row: every stored column, nothing else."""
         values = asdict(self)
         return {name: values[name] for name, _ in self.columns()}
+
+
+@dataclass
+class Doc:
+    """An article as duplicate and story detection see it."""
+
+    article_id: str
+    at: datetime  # published, else fetched (UTC, naive)
+    minhash: bytes | None = None
+    keywords: frozenset[str] = frozenset()
+    entities: tuple[str, ...] = ()  # canonical names, most salient first
+    duplicate_of: str | None = None
+    story_id: str | None = None
+    site: str = ""
+
+    def order(self) -> tuple[datetime, str]:
+        return self.at, self.article_id

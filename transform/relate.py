@@ -4,7 +4,7 @@ Three passes over the parsed files, none holding article texts in memory: (1) an
 fetch and frontier facts (no text), from which redirects and the one record that stores each canonical
 URL are decided; (2) the records with articles, scored against the seeds and turned into article,
 mention, entity, alias and salience rows as they stream by; (3) one ledger and frontier row per URL,
-from the index. `relate_rows` is pure (records in, rows out); staging I/O lives in transform.stage."""
+from the index. `relate_rows` is pure (records in, rows out); staging I/O lives in newsmon.stage."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from extract.frontier import REVISITED, next_due
+from core.frontier import REVISITED, next_due
 from transform.aliases import normalise, titled_form
 from transform.dedup import signature
 from transform.entities import entity_id
@@ -21,7 +21,7 @@ from transform.records import StoredArticle
 from transform.relevance import ranked_terms, relevance
 
 if TYPE_CHECKING:
-    from newsmon.config import Settings
+    from core.config import Settings
 
 RELATION_RANK = {"seed": 0, "linked": 1, "feed": 2, "sitemap": 3, "search": 4}
 SCORED = {"feed", "sitemap", "search"}  # found outside the seeds' links: kept only if relevant enough

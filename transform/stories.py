@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from transform.dedup import Doc
+from core.config import Grouping
+from transform.records import Doc
 
 STORY_ENTITIES = 8
-DEFAULT_THRESHOLD = 0.45
+DEFAULT_THRESHOLD = Grouping.story_threshold
 ENTITY_WEIGHT, TERM_WEIGHT = 0.6, 0.4
 
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from upath import UPath
 
-from newsmon import storage
+from core import storage
 from transform.records import StoredArticle
 
 TS = pa.timestamp("us")

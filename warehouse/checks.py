@@ -1,13 +1,18 @@
 """Data checks next to the data (not-null columns, accepted labels and states, referential integrity),
-run after each load on the batch's rows plus invariants that stay cheap at any size."""
+run after each load on the batch's rows plus invariants that stay cheap at any size; and the way back from
+a damaged warehouse (the readers' snapshot, restored once it passes them)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from warehouse.db import connect
+from warehouse.db import connect, snapshot_path
 from warehouse.sqlfile import named_statements
 
 CHECKS_SQL = resources.files("warehouse") / "sql" / "checks.sql"
@@ -38,7 +43,7 @@ def _scope(con, batch_dir: str | Path | None) -> None:  # type: ignore[no-untype
         con.execute("create temp table check_mentions (article_id varchar, mentions bigint)")
         con.execute("create temp table check_ledger (url varchar, state varchar, article_id varchar)")
         return
-    from newsmon import storage
+    from core import storage
     from warehouse.batch import verified_tables
 
     with storage.local_folder(batch_dir) as local:
@@ -75,8 +80,6 @@ def unpublished_load(db_path: str | Path) -> str | None:
     """The run whose load committed after the last publication (a run killed, or failed, between its load
     and its publish), or the last load's run when there is no readers' snapshot at all; None when every
     load is published, or there is none."""
-    from warehouse.db import snapshot_path
-
     con = connect(db_path, read_only=True)
     try:
         row = con.execute("select arg_max(run_id, loaded_at), max(loaded_at) from load_log").fetchone()
@@ -86,3 +89,31 @@ def unpublished_load(db_path: str | Path) -> str | None:
     if row[1] is None or (published is not None and published >= row[1] and snapshot_path(db_path).exists()):
         return None
     return row[0]
+
+
+def restore_from_snapshot(path: str | Path) -> tuple[Path, Path | None]:
+    """Put the readers' snapshot back as the warehouse, after checking it opens and passes every data check;
+    the damaged file (and its write-ahead log) is kept aside as <name>.damaged-<time>.duckdb. Returns
+    (the snapshot restored, where the damaged file went or None when there was none)."""
+    path = Path(path)
+    snap = snapshot_path(path)
+    if not snap.exists():
+        raise FileNotFoundError(f"no readers' snapshot at {snap}: nothing to restore {path} from")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.restore.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        shutil.copyfile(snap, tmp)
+        run_checks(tmp)  # raises DataCheckFailed, or duckdb.Error when the snapshot is damaged too
+        aside = None
+        if path.exists():
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+            os.replace(path, aside)
+            wal = path.with_name(path.name + ".wal")
+            if wal.exists():
+                os.replace(wal, aside.with_name(aside.name + ".wal"))
+        os.replace(tmp, path)
+        return snap, aside
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -206,33 +206,3 @@ def damaged(exc: BaseException) -> bool:
     """Whether a DuckDB error says the database file is corrupt (a checksum that does not match, ...)."""
     text = str(exc)
     return isinstance(exc, duckdb.Error) and ("Corrupt database file" in text or "checksum" in text.lower())
-
-
-def restore_from_snapshot(path: str | Path) -> tuple[Path, Path | None]:
-    """Put the readers' snapshot back as the warehouse, after checking it opens and passes every data check;
-    the damaged file (and its write-ahead log) is kept aside as <name>.damaged-<time>.duckdb. Returns
-    (the snapshot restored, where the damaged file went or None when there was none)."""
-    from warehouse.checks import run_checks
-
-    path = Path(path)
-    snap = snapshot_path(path)
-    if not snap.exists():
-        raise FileNotFoundError(f"no readers' snapshot at {snap}: nothing to restore {path} from")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.restore.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        shutil.copyfile(snap, tmp)
-        run_checks(tmp)  # raises DataCheckFailed, or duckdb.Error when the snapshot is damaged too
-        aside = None
-        if path.exists():
-            stamp = time.strftime("%Y%m%dT%H%M%S")
-            aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
-            os.replace(path, aside)
-            wal = path.with_name(path.name + ".wal")
-            if wal.exists():
-                os.replace(wal, aside.with_name(aside.name + ".wal"))
-        os.replace(tmp, path)
-        return snap, aside
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from extract.frontier import Frontier
+from core.frontier import Frontier
 
 FRONTIER_SQL = resources.files("warehouse") / "sql" / "frontier.sql"
 RAW_SQL = resources.files("warehouse") / "sql" / "raw_referenced.sql"

@@ -1,4 +1,5 @@
-"""Near-duplicates and stories for one load, inside its transaction (transform.dedup, transform.stories).
+"""Near-duplicates and stories for one load, inside its transaction: the window's articles read as Docs,
+judged by the caller's `regroup` (the application passes transform.grouping.regroup), the changes written.
 
 The pool is every stored article within the grouping window around the batch's articles (the window
 bounds a load's cost whatever the warehouse's history); the batch's articles are judged afresh, their
@@ -6,35 +7,22 @@ groups re-formed, and the stories they join or leave refreshed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from importlib import resources
 
 import duckdb
 
-from transform.dedup import DEFAULT_THRESHOLD as DUP_THRESHOLD
-from transform.dedup import Doc, near_duplicates
-from transform.stories import DEFAULT_THRESHOLD as STORY_THRESHOLD
-from transform.stories import assign_stories
+from core.config import Grouping
+from transform.records import Doc
 from warehouse.sqlfile import named_statements, params_for
+
+Regroup = Callable[[dict[str, Doc], set[str], Grouping], set[str]]
 
 GROUPING_SQL = resources.files("warehouse") / "sql" / "grouping.sql"
 
 
-@dataclass(frozen=True)
-class Grouping:
-    """The config keys of duplicate and story detection (README, "Configuration")."""
-
-    duplicate_threshold: float = DUP_THRESHOLD
-    duplicate_window_days: float = 7.0
-    story_threshold: float = STORY_THRESHOLD
-    story_window_days: float = 3.0
-
-    @classmethod
-    def of(cls, settings: object) -> Grouping:
-        return cls(**{k: getattr(settings, k) for k in cls.__dataclass_fields__})
-
-
-def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping: Grouping) -> dict[str, int]:
+def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping: Grouping,
+                regroup: Regroup) -> dict[str, int]:
     """Mark near-duplicates, place new articles in stories, refresh the stories touched; add the days whose
     counts changed to temp table touched_days. Returns counts (articles judged, duplicates, stories)."""
     sql = dict(named_statements(GROUPING_SQL))
@@ -50,12 +38,7 @@ def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping:
         if row["in_batch"]:
             batch.add(row["article_id"])
     before = {aid: (d.duplicate_of, d.story_id) for aid, d in docs.items()}
-    dups = near_duplicates(docs.values(), batch, grouping.duplicate_threshold, grouping.duplicate_window_days)
-    for aid, rep in dups.items():
-        docs[aid].duplicate_of = rep
-    dup_changed = {aid for aid in dups if before[aid][0] != docs[aid].duplicate_of}
-    place = {aid for aid in batch if docs[aid].story_id is None} | dup_changed
-    assign_stories(docs.values(), place, grouping.story_threshold, grouping.story_window_days)
+    dup_changed = regroup(docs, batch, grouping)
     moved = {aid for aid, d in docs.items() if (d.duplicate_of, d.story_id) != before[aid]}
     changes = [(aid, docs[aid].duplicate_of, docs[aid].story_id, aid in dup_changed) for aid in sorted(moved)]
     touched = {s for aid in batch | moved for s in (before[aid][1], docs[aid].story_id) if s}

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from newsmon import storage
+from core import storage
+from core.config import Grouping
 from warehouse.batch import verified_tables
 from warehouse.db import rollback, writer
-from warehouse.grouping import Grouping, group_batch
+from warehouse.grouping import Regroup, group_batch
 from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
@@ -20,31 +21,33 @@ MERGE_SQL = SQL / "merge_aliases.sql"
 REFRESH_SQL = SQL / "refresh_days.sql"
 
 
-def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual",
-               grouping: Grouping | None = None) -> dict[str, int]:
+def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping: Grouping,
+               regroup: Regroup) -> dict[str, int]:
     """Upsert the batch by key (articles, signatures, entities, aliases, the URL frontier), replace its
     articles' mentions and salience rows, mark removed articles, fold short-form people into their full
-    names, mark near-duplicates and place articles in stories (warehouse.grouping), log the searches, and
+    names, mark near-duplicates and place articles in stories (warehouse.grouping, judged by `regroup`: the
+application passes transform.grouping.regroup), log the searches, and
     refresh the trend marts for the days the batch touched, all in one transaction.
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
     published (warehouse.db.publish), after the data checks. `batch_dir` may be an object-store URL
-    (newsmon.storage): its files are copied to a temporary folder. Nothing the batch's manifest does not
+    (core.storage): its files are copied to a temporary folder. Nothing the batch's manifest does not
     vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or
     row count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row
     counts in the batch."""
     with storage.local_folder(batch_dir) as local:  # a batch on an object store is copied here first
-        return _load(db_path, verified_tables(local), run_id, grouping)
+        return _load(db_path, verified_tables(local), run_id, grouping, regroup)
 
 
-def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping | None) -> dict[str, int]:
+def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping,
+          regroup: Regroup) -> dict[str, int]:
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
     with writer(db_path) as con:
         try:
             con.execute("begin transaction")
             run_named(con, LOAD_SQL, src)
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
-            group_batch(con, src["articles"], grouping or Grouping())
+            group_batch(con, src["articles"], grouping, regroup)
             run_named(con, REFRESH_SQL, {})
             days = con.execute("select count(distinct day) from touched_days").fetchone()[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",

@@ -228,7 +228,7 @@ def test_sql_runs_on_the_snapshot_in_every_format(sample_warehouse):
 
 
 def test_sql_prompt_lists_tables_with_comments_and_runs_statements(sample_warehouse, monkeypatch, capsys):
-    from newsmon.config import load_settings
+    from core.config import load_settings
     from newsmon.sqlshell import shell
 
     lines = iter([".tables", ".schema stories", "select count(*)", "  as n from articles;", "select nope;",

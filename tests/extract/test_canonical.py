@@ -1,4 +1,4 @@
-from extract.canonical import canonical_url, host_of
+from core.canonical import canonical_url, host_of
 
 
 def test_lowercases_scheme_and_host_and_drops_fragment():

@@ -5,7 +5,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from extract.frontier import DEFAULT_REVISIT_STEPS_S, Budget, next_due, order_revisits, order_unfetched
+from core.frontier import DEFAULT_REVISIT_STEPS_S, Budget, next_due, order_revisits, order_unfetched
 from extract.rawstore import RawStore
 from extract.retention import FAILED_MARK, collect_raw, finish_run
 from tests.conftest import make_settings

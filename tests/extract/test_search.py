@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.config import ConfigError, SearchSource, Settings, load_settings
 from extract.search import build_query, parse_gdelt, parse_results, request_url
-from newsmon.config import ConfigError, SearchSource, Settings, load_settings
 
 PROFILE = {"entities": [["China", "GPE", 0.9], ["Xi Jinping", "PERSON", 0.8], ["Beijing", "GPE", 0.5],
                         ["Vladimir Putin", "PERSON", 0.4], ["Kremlin", "ORG", 0.2]],

@@ -40,7 +40,7 @@ def test_a_second_run_is_refused_at_once(tmp_path, fresh_site):
 def test_one_lock_per_warehouse_whatever_path_leads_to_it(tmp_path):
     import os
 
-    from newsmon.config import Settings
+    from core.config import Settings
     from newsmon.pipeline import RunInProgress, run_lock, run_lock_path
 
     real = tmp_path / "store" / "newsmon.duckdb"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extract.crawl import StagingCorrupt
+from core.staging import StagingCorrupt
 from newsmon.pipeline import crawl, run_cycle
+from newsmon.stage import parse_manifest, relate
 from tests.conftest import make_settings, read_rows
-from transform.stage import parse_manifest, relate
 
 
 def test_a_truncated_staging_file_fails_its_stage_by_name_and_the_next_run_recovers(tmp_path, site):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon import storage
+from core import storage
 from newsmon.pipeline import run_cycle
 from tests.conftest import make_settings, read_rows, write_config
 from tests.faults.test_killed_run import newsmon_run
@@ -24,9 +24,9 @@ def counts(db) -> tuple:
 
 def losing(monkeypatch, lose) -> list:  # type: ignore[no-untyped-def]
     """Make the next run's relate stage lose part of its batch (`lose(batch)`), once."""
-    import transform.stage
+    import newsmon.stage
 
-    relate, lost = transform.stage.relate, []
+    relate, lost = newsmon.stage.relate, []
 
     def relate_then_lose(*args, **kwargs):  # type: ignore[no-untyped-def]
         batch = relate(*args, **kwargs)
@@ -35,7 +35,7 @@ def losing(monkeypatch, lose) -> list:  # type: ignore[no-untyped-def]
             lost.append(str(batch))
         return batch
 
-    monkeypatch.setattr(transform.stage, "relate", relate_then_lose)
+    monkeypatch.setattr(newsmon.stage, "relate", relate_then_lose)
     return lost
 
 

@@ -5,9 +5,9 @@ import tracemalloc
 
 import pyarrow.parquet as pq
 
+from newsmon.stage import relate
 from tests.conftest import make_settings
 from transform.relate import RunIndex
-from transform.stage import relate
 
 T = "2026-03-01T12:00:00+00:00"
 

@@ -11,9 +11,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from newsmon.stage import load_batch
 from warehouse.batch import write_table
 from warehouse.db import publish, read_connection
-from warehouse.load import load_batch
 
 
 def batch(folder: Path, i: int) -> Path:

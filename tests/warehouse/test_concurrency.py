@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from newsmon.stage import load_batch
 from tests.warehouse.concurrency_worker import batch
 from warehouse.db import publish, read_connection
-from warehouse.load import load_batch
 
 LOADS = 12
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsmon.stage import load_batch
 from tests.conftest import FIXTURES, read_rows
 from tests.warehouse.test_warehouse import sample_batch
 from warehouse.checks import run_checks
 from warehouse.db import MIGRATIONS, MigrationChanged, connect, migrations, publish
-from warehouse.load import load_batch
 from warehouse.trends import cooccurring, rising
 
 HISTORY = FIXTURES / "migration_history"

@@ -3,10 +3,10 @@ from datetime import datetime
 import duckdb
 import pytest
 
+from newsmon.stage import load_batch
 from warehouse.batch import write_table
 from warehouse.checks import DataCheckFailed, load_checks, run_checks
 from warehouse.db import connect, migrations, publish
-from warehouse.load import load_batch
 from warehouse.trends import daily_mentions, refresh_marts
 
 T0 = datetime(2022, 6, 15, 8, 30)

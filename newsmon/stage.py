@@ -1,31 +1,40 @@
-"""Parse and relate stages: fetched records to articles with entities, then to one staging batch.
+"""The cycle's stages where the floors below meet: extract/ gives bytes, transform/ articles, warehouse/ rows.
 
-parse_manifest turns one host's fetched records into articles (NER batched per shard); relate
-(transform.relate, streaming) deduplicates across shards by canonical URL, scores feed items against the
-seeds, and writes the Parquet batch the single writer loads. Each URL ends in exactly one ledger state."""
+expand runs a fetch round's planning (extract.crawl), first writing this run's seeds' profile for the
+search sources when none is stored; parse_manifest turns one host's fetched records into articles (NER
+batched per shard); relate (transform.relate, streaming) deduplicates across shards by canonical URL,
+scores feed items against the seeds, and writes the Parquet batch; load_batch hands it to the single
+writer (warehouse.load) with transform's near-duplicate and story placement. Each URL ends in exactly one
+ledger state."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from extract.crawl import StagingCorrupt, page_html, read_records, staging_dir
+from core import storage
+from core.config import Grouping
+from core.dates import utc
+from core.staging import Record, read_records, staging_dir, stream_records
+from extract import crawl
+from extract.decode import page_html
 from extract.errors import FetchFailed
 from extract.rawstore import RawStore
-from newsmon import storage
 from transform.article import NotArticle, extract_article
 from transform.entities import analyse
+from transform.grouping import regroup
 from transform.records import Article
 from transform.relate import ARTICLE_STATES, RunIndex, relate_rows
 from transform.relevance import ranked_terms, seed_profile
+from warehouse import load
 from warehouse.batch import BatchWriter
 
 if TYPE_CHECKING:
-    from newsmon.config import Settings
+    from core.config import Settings
 
 def article_id(canonical: str) -> str:
     """Stable id of an article: derived from its canonical URL."""
@@ -33,7 +42,7 @@ def article_id(canonical: str) -> str:
 
 
 
-def _ledger_state(rec: dict) -> tuple[str, str]:
+def _ledger_state(rec: Record) -> tuple[str, str]:
     fetch, known = rec["fetch"], rec.get("known") or {}
     ok = fetch["state"] in ("ok", "not_modified")
     if rec.get("is_feed"):
@@ -48,31 +57,31 @@ def _ledger_state(rec: dict) -> tuple[str, str]:
     return fetch["state"], fetch.get("detail", "")
 
 
-def _needs_parse(rec: dict) -> bool:
-    """A fresh body, or a 304 for a stored page whose article is not in the warehouse (re-read the kept body)."""
+def _needs_parse(rec: Record, every_body: bool) -> bool:
+    """A fresh body, or a 304 for a stored page whose article is not in the warehouse (re-read the kept body);
+    with `every_body`, any page with a body, fresh or kept (the seeds' profile needs their text)."""
     fetch, known = rec["fetch"], rec.get("known") or {}
     if rec.get("is_feed"):
         return False
-    if fetch["state"] == "ok":
+    if fetch["state"] == "ok" or (every_body and fetch["state"] == "not_modified"):
         return True
     return (fetch["state"] == "not_modified" and known.get("state") in ("stored", "unchanged")
             and not known.get("have_article"))
 
 
-def _parse_one(rec: dict, store: RawStore) -> Article | NotArticle:
+def _parse_one(rec: Record, store: RawStore) -> Article | NotArticle:
     try:
         html = page_html(store, rec["fetch"])
     except FetchFailed as exc:  # the reason, as the crawler gives it: not HTML, binary, body unreadable
         return NotArticle(exc.detail)
-    feed_day = datetime.fromisoformat(rec["feed_published"]) if rec.get("feed_published") else None
-    return extract_article(html, rec["fetch"]["final_url"], feed_day)
+    return extract_article(html, rec["fetch"]["final_url"] or rec["url"], utc(rec.get("feed_published")))
 
 
-def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict]:
+def parse_records(records: list[Record], store: RawStore, model: str, every_body: bool = False) -> list[Record]:
     """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record."""
-    parsed: list[tuple[dict, Article]] = []
+    parsed: list[tuple[Record, Article]] = []
     for rec in records:
-        if not _needs_parse(rec):
+        if not _needs_parse(rec, every_body):
             rec["outcome"] = _ledger_state(rec)
             continue
         try:
@@ -85,15 +94,15 @@ def parse_records(records: list[dict], store: RawStore, model: str) -> list[dict
         else:
             parsed.append((rec, result))
     found = analyse([(a.title, a.text) for _, a in parsed], model)
-    for (rec, art), result in zip(parsed, found, strict=True):
+    for (rec, art), entities in zip(parsed, found, strict=True):
         rec["article"] = _article_row(rec, art)
-        rec["mentions"] = [m.record() for m in result.mentions]
+        rec["mentions"] = [m.record() for m in entities.mentions]
         rec["salience"] = [{"entity": name, "label": label, "salience": score, "in_headline": name in
-                            result.in_headline} for (name, label), score in result.salience.items()]
+                            entities.in_headline} for (name, label), score in entities.salience.items()]
     return records
 
 
-def _article_row(rec: dict, art: Article) -> dict:
+def _article_row(rec: Record, art: Article) -> dict[str, Any]:
     row = asdict(art)
     for key in ("published_at", "modified_at"):
         row[key] = row[key].isoformat() if row[key] else None
@@ -111,25 +120,23 @@ def parse_manifest(settings: Settings, manifest: str) -> str:
     return str(out)
 
 
-def _seed_texts(records: Iterable[dict], store: RawStore, model: str) -> list[tuple[list[str], str]]:
+def _seed_texts(records: Iterable[Record], store: RawStore, model: str) -> list[tuple[list[str], str]]:
     """(entity names, text) of each seed: parsed this run, or re-read from the raw store if unchanged."""
     seeds = [r for r in records if r["relation"] == "seed"]
-    unchanged = [{**r, "fetch": {**r["fetch"], "state": "ok"}} for r in seeds
-                 if "article" not in r and r["fetch"]["state"] == "not_modified"]
-    parsed = [r for r in seeds + parse_records(unchanged, store, model) if "article" in r]
+    unchanged = [r for r in seeds if "article" not in r and r["fetch"]["state"] == "not_modified"]
+    parsed = [r for r in seeds + parse_records(unchanged, store, model, every_body=True) if "article" in r]
     return [([m["entity"] for m in r["mentions"]], r["article"]["text"]) for r in parsed]
 
 
-def seed_search_profile(seeds: list[dict], store: RawStore, model: str) -> dict:
+def seed_search_profile(seeds: list[Record], store: RawStore, model: str) -> dict[str, Any]:
     """The seeds' profile for search queries, from their fetched pages (before they are stored):
     {"entities": [[name, type, salience], ...] most salient first, "keywords": [...] most frequent first,
     "titles": [...]}."""
-    usable = [{**r, "fetch": {**r["fetch"], "state": "ok"}} for r in seeds
-              if r.get("fetch", {}).get("state") in ("ok", "not_modified")]
+    usable = [r for r in seeds if r.get("fetch", {}).get("state") in ("ok", "not_modified")]
     entities: dict[tuple[str, str], float] = {}
     keywords: list[str] = []
     titles: list[str] = []
-    for rec in parse_records(usable, store, model):
+    for rec in parse_records(usable, store, model, every_body=True):
         if "article" not in rec:
             continue
         titles.append(rec["article"]["title"])
@@ -142,29 +149,35 @@ def seed_search_profile(seeds: list[dict], store: RawStore, model: str) -> dict:
         if ranked else {}
 
 
-def _stream(paths: list[str]) -> Iterator[dict]:
-    """The records of the parsed files, one at a time (StagingCorrupt naming a damaged file)."""
-    for path in paths:
-        with storage.at(path).open("r", encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise StagingCorrupt(f"staging file {path} is corrupt at line {n}: {exc}; "
-                                         "the next run plans afresh") from None
-
-
 def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
     """Dedupe, score feed items, give every URL its ledger state and frontier fields; write the batch
     (streaming: memory holds no article text beyond the seeds'). Returns the batch folder."""
-    index = RunIndex.build(_stream(parsed_paths))
-    profile = seed_profile(_seed_texts(_stream(parsed_paths), RawStore(settings.data_dir), settings.spacy_model))
+    index = RunIndex.build(stream_records(parsed_paths))
+    profile = seed_profile(_seed_texts(stream_records(parsed_paths), RawStore(settings.data_dir), settings.spacy_model))
     writer = BatchWriter(staging_dir(settings, run_id) / "batch")
-    for table, row in relate_rows(settings, run_id, lambda: _stream(parsed_paths), index, profile):
+    for table, row in relate_rows(settings, run_id, lambda: stream_records(parsed_paths), index, profile):
         writer.add(table, row)
     searches = staging_dir(settings, run_id) / "searches.jsonl"
     for row in read_records(searches) if searches.exists() else []:
-        writer.add("searches", {**row, "requested_at": datetime.fromisoformat(row["requested_at"])})
+        writer.add("searches", {**row, "requested_at": utc(row["requested_at"])})
     return str(writer.close())
+
+
+def expand(settings: Settings, run_id: str, manifests: list[str | None], round_no: int,
+           progress: crawl.Progress = crawl.quiet) -> list[dict[str, Any]]:
+    """A fetch round after the first (extract.crawl.expand). Before round 2 asks the search sources, this
+    run's seeds' profile is written for them when the warehouse has none stored yet (a first cycle)."""
+    if round_no == 2 and settings.search:
+        profile_file = staging_dir(settings, run_id) / "profile.json"
+        stored = json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {}
+        if not stored:
+            seeds = [r for path in filter(None, manifests) for r in read_records(path) if r["relation"] == "seed"]
+            profile = seed_search_profile(seeds, RawStore(settings.data_dir), settings.spacy_model)
+            storage.write_text(profile_file, json.dumps(profile))
+    return crawl.expand(settings, run_id, manifests, round_no, progress)
+
+
+def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual",
+               grouping: Grouping | None = None) -> dict[str, int]:
+    """Load a batch in one transaction (warehouse.load), near-duplicates and stories placed by transform."""
+    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), regroup)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from extract.canonical import host_of
+from core.canonical import host_of
 
 # A page's revisit interval grows with the time since newsmon first saw it: 1 h, 3 h, 9 h, 1 d, 3 d, then
 # weekly, until revisit_days (the last step repeats).
@@ -67,14 +67,14 @@ class Budget:
         return True
 
     def save(self, path: Path) -> None:
-        from newsmon import storage
+        from core import storage
 
         storage.write_text(storage.at(path), json.dumps({"total": self.total, "per_host": self.per_host,
                                                          "used": self.used, "by_host": self.by_host}))
 
     @classmethod
     def load(cls, path: Path) -> Budget:
-        from newsmon import storage
+        from core import storage
 
         return cls(**json.loads(storage.at(path).read_text(encoding="utf-8")))
 

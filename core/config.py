@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -56,7 +57,7 @@ class Settings(BaseModel):
     db: Path = Field(default=Path("var/newsmon.duckdb"), strict=False)
     # permissions of the readers' snapshot: the group reads it (a BI service running as another user)
     snapshot_mode: Annotated[int, Field(ge=0o400, le=0o777)] = 0o640
-    data_dir: str = Field(default="var/data", min_length=1)  # a local path or an fsspec URL (newsmon.storage)
+    data_dir: str = Field(default="var/data", min_length=1)  # a local path or an fsspec URL (core.storage)
     warehouse_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "warehouse"
     max_depth: Annotated[int, Field(ge=0, le=5)] = 2
     allow_private_networks: bool | list[str] = False
@@ -102,7 +103,7 @@ class Settings(BaseModel):
     @field_validator("data_dir")
     @classmethod
     def _data_dir_url(cls, value: str) -> str:
-        from newsmon.storage import StorageError, check_url
+        from core.storage import StorageError, check_url
 
         try:
             check_url(value)
@@ -190,3 +191,17 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         return Settings(**raw)
     except ValidationError as exc:
         raise ConfigError(f"bad config {path}: {_one_line(exc)}") from None
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The config keys of duplicate and story detection (docs: configuration), with their defaults."""
+
+    duplicate_threshold: float = 0.5
+    duplicate_window_days: float = 7.0
+    story_threshold: float = 0.45
+    story_window_days: float = 3.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> Grouping:
+        return cls(**{k: getattr(settings, k) for k in cls.__dataclass_fields__})

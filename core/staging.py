@@ -1,0 +1,135 @@
+"""A run's staging files and the record that travels through them.
+
+A cycle's intermediate files live in data_dir/staging/<run_id>/ (local paths or object-store URLs:
+core.storage): shards to fetch, fetched manifests, parsed files, the planning state. Each is JSON lines, one
+`Record` per URL, written whole or not at all; a damaged one is StagingCorrupt naming the file and line.
+
+A Record: url, relation (seed, linked, feed, sitemap, search), hops, via, is_feed (feeds and sitemaps),
+feed_published, search_provider, search_query, found_at; `known`, what the frontier remembers of the URL
+(validators, raw hash, state, article_id, have_article, first_seen_at, last_changed_at); once fetched,
+`fetch` (state ok / not_modified / a ledger state, detail, status, final_url, content_type, raw_sha256,
+fetched_at, prior_state); once parsed, `article`, `mentions` and `salience`, or a ledger `outcome`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from upath import UPath
+
+from core import storage
+from core.dates import iso
+
+if TYPE_CHECKING:
+    from core.config import Settings
+
+
+class Known(TypedDict, total=False):
+    """What the frontier remembers of a URL (its `urls` row), as the planner hands it to the fetcher."""
+
+    state: str | None
+    detail: str | None
+    final_url: str | None
+    etag: str | None
+    last_modified: str | None
+    raw_sha256: str | None
+    content_type: str | None
+    article_id: str | None
+    have_article: bool | None
+    first_seen_at: str | None
+    last_changed_at: str | None
+    fetches: int | None
+
+
+class Fetch(TypedDict, total=False):
+    """What one fetch gave: a ledger state and its reason, the response's facts, the kept body's hash."""
+
+    state: str
+    detail: str
+    status: int | None
+    final_url: str | None
+    content_type: str | None
+    fetched_at: str
+    etag: str | None
+    last_modified: str | None
+    prior_state: str | None
+    prior_detail: str | None
+    raw_sha256: str | None
+    note: str | None
+    sitemaps: list[str]
+
+
+class Record(TypedDict, total=False):
+    """One URL's way through a cycle (see the module's text)."""
+
+    url: str
+    relation: str
+    hops: int | None
+    via: str | None
+    is_feed: bool
+    known: Known
+    feed_published: str | None
+    search_provider: str
+    search_query: str
+    found_at: str
+    fetch: Fetch
+    outcome: tuple[str, str] | list[str]
+    article: dict[str, Any]
+    mentions: list[dict[str, Any]]
+    salience: list[dict[str, Any]]
+
+
+KNOWN_FIELDS = tuple(Known.__annotations__)
+
+
+class StagingCorrupt(ValueError):
+    """A run's staging file that cannot be read back (truncated or damaged): the run fails naming it."""
+
+
+def staging_dir(settings: Settings, run_id: str) -> UPath:
+    """The folder holding one run's intermediate files."""
+    return storage.at(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
+
+
+def candidate(url: str, relation: str, hops: int | None, via: str | None, row: dict[str, Any] | None = None,
+              **extra: Any) -> Record:
+    """A record to fetch; `row` is the URL's frontier row when the frontier knows it."""
+    known: Known = {k: iso(row[k]) if k.endswith("_at") else row[k]  # type: ignore[misc]  # keys from Known
+                    for k in KNOWN_FIELDS if k in row} if row else {}
+    return {"url": url, "relation": relation, "hops": hops, "via": via, "is_feed": False, "known": known,
+            **extra}  # type: ignore[typeddict-item]  # extra holds Record's optional keys only
+
+
+def _decode(path: object, n: int, line: str) -> Record:
+    try:
+        return json.loads(line)  # type: ignore[no-any-return]  # written by write_records
+    except json.JSONDecodeError as exc:
+        raise StagingCorrupt(f"staging file {path} is corrupt at line {n}: {exc}; "
+                             "the next run plans afresh") from None
+
+
+def stream_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
+    """The records of staging files, one at a time (memory holds one line)."""
+    for path in paths:
+        try:
+            with storage.at(path).open("r", encoding="utf-8") as fh:
+                for n, line in enumerate(fh, 1):
+                    if line.strip():
+                        yield _decode(path, n, line)
+        except UnicodeDecodeError as exc:
+            raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
+
+
+def read_records(path: str | os.PathLike[str]) -> list[Record]:
+    """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
+    return list(stream_records([path]))
+
+
+def write_records(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> UPath:
+    """Write records as JSON lines, atomically (a reader never sees half a file)."""
+    target = storage.at(path)
+    storage.write_text(target, "".join(json.dumps(r, default=str) + "\n" for r in records))
+    return target
