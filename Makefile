@@ -33,6 +33,7 @@ docs: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
@@ -45,4 +46,4 @@ lock:
 	  /tmp/newsmon-lock/bin/pip freeze --exclude-editable | grep -v '^newsmon'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) .airflow var site .pytest_cache .ruff_cache
+	rm -rf $(VENV) .airflow var site .pytest_cache .ruff_cache .mypy_cache

@@ -59,7 +59,8 @@ def run_process(config: Path) -> tuple[float, float]:
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit(f"newsmon run failed: {proc.stderr.read().decode()[-2000:]}")
+        errors = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"newsmon run failed: {errors[-2000:]}")
     return seconds, peak
 
 

@@ -228,7 +228,7 @@ def throughput(texts: list[str], sizes: list[int], queries: int) -> None:
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"\nsignatures: {1 / per_sig:,.0f} articles/s ({words:.0f} words on average, {NUM_PERM} permutations)")
     rng = np.random.default_rng(3)
-    query_sigs = [np.frombuffer(s, dtype="<u4") for s in sigs][:queries]
+    query_sigs = [np.frombuffer(s or b"", dtype="<u4") for s in sigs][:queries]
     while len(query_sigs) < queries:
         query_sigs += query_sigs[: queries - len(query_sigs)]
     print(f"{'stored':>8} {'LSH build s':>12} {'LSH lookups/s':>14} {'brute force/s':>14} {'speed-up':>9} "

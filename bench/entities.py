@@ -51,13 +51,15 @@ def parse_annotated(path: Path = ANNOTATED) -> list[tuple[str, set[Span]]]:
 
 def score(gold: list[set[Span]], pred: list[set[Span]], labels: list[str]) -> dict[str, tuple[float, float, float]]:
     """Exact-span precision, recall and F1 per label, and micro-averaged over all labels ("ALL")."""
-    tp, fp, fn = Counter(), Counter(), Counter()
-    for g, p in zip(gold, pred, strict=True):
-        for s in p & g:
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for g, guess in zip(gold, pred, strict=True):
+        for s in guess & g:
             tp[s[2]] += 1
-        for s in p - g:
+        for s in guess - g:
             fp[s[2]] += 1
-        for s in g - p:
+        for s in g - guess:
             fn[s[2]] += 1
     out = {}
     for label in [*labels, "ALL"]:

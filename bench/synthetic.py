@@ -10,6 +10,7 @@ newsmon's own (warehouse/sql/load.sql, the alias merge, the mart refresh) minus 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ENTITIES = 50_000
@@ -62,6 +63,8 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
     a frontier row per article (checked at `checked_at`, next due a week later). It passes the data
     checks: each mention's offsets point at its surface in the text."""
     import duckdb
+
+    from warehouse.db import one
 
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
@@ -156,7 +159,7 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 case when i % 10 = 3 then '"Entity ' || (i % 7) || '" story' end as search_query
             from range({articles}) as t(i)
         ) to '{folder / "urls.parquet"}' (format parquet)""")
-    counts = {name: con.execute(f"select count(*) from '{folder / (name + '.parquet')}'").fetchone()[0]
+    counts = {name: one(con, f"select count(*) from '{folder / (name + '.parquet')}'")[0]
               for name in ("articles", "entities", "mentions", "article_entities", "urls")}
     con.close()
     from warehouse.batch import seal
@@ -195,7 +198,7 @@ def add_stories(db: Path) -> None:
         con.execute("commit")
 
 
-def build(work: Path, articles: int, per_article: int = 20, say=print) -> Path:  # type: ignore[no-untyped-def]
+def build(work: Path, articles: int, per_article: int = 20, say: Callable[[str], None] = print) -> Path:
     """A published synthetic warehouse of `articles` articles under `work`; returns its path."""
     from warehouse.db import publish
 

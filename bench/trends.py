@@ -17,6 +17,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +42,7 @@ def row_by_row_rate(folder: Path, sample: int) -> float:
     return len(rows) / elapsed
 
 
-def timed(con, sql: str, params: list, repeat: int = 5) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def timed(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], repeat: int = 5) -> tuple[float, int]:
     """Median seconds over `repeat` runs (after one warm-up) and the row count."""
     n = len(con.execute(sql, params).fetchall())
     times = []

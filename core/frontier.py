@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
+from core import storage
 from core.canonical import host_of
 
 # A page's revisit interval grows with the time since newsmon first saw it: 1 h, 3 h, 9 h, 1 d, 3 d, then
@@ -66,16 +66,12 @@ class Budget:
         self.by_host[host] = self.by_host.get(host, 0) + 1
         return True
 
-    def save(self, path: Path) -> None:
-        from core import storage
-
+    def save(self, path: storage.Location) -> None:
         storage.write_text(storage.at(path), json.dumps({"total": self.total, "per_host": self.per_host,
                                                          "used": self.used, "by_host": self.by_host}))
 
     @classmethod
-    def load(cls, path: Path) -> Budget:
-        from core import storage
-
+    def load(cls, path: storage.Location) -> Budget:
         return cls(**json.loads(storage.at(path).read_text(encoding="utf-8")))
 
 

@@ -13,10 +13,9 @@ fetched_at, prior_state); once parsed, `article`, `mentions` and `salience`, or 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from upath import UPath
 
@@ -50,8 +49,8 @@ class Fetch(TypedDict, total=False):
     state: str
     detail: str
     status: int | None
-    final_url: str | None
-    content_type: str | None
+    final_url: str
+    content_type: str
     fetched_at: str
     etag: str | None
     last_modified: str | None
@@ -80,6 +79,17 @@ class Record(TypedDict, total=False):
     article: dict[str, Any]
     mentions: list[dict[str, Any]]
     salience: list[dict[str, Any]]
+    article_id: str
+
+
+class Shard(TypedDict):
+    """One host's part of a fetch round, as tasks pass it on: the file of its records (None: a placeholder
+    that keeps the DAG's task mapping simple when a round has nothing to fetch)."""
+
+    run_id: str
+    host: str
+    path: str | None
+    urls: int
 
 
 KNOWN_FIELDS = tuple(Known.__annotations__)
@@ -97,21 +107,23 @@ def staging_dir(settings: Settings, run_id: str) -> UPath:
 def candidate(url: str, relation: str, hops: int | None, via: str | None, row: dict[str, Any] | None = None,
               **extra: Any) -> Record:
     """A record to fetch; `row` is the URL's frontier row when the frontier knows it."""
-    known: Known = {k: iso(row[k]) if k.endswith("_at") else row[k]  # type: ignore[misc]  # keys from Known
-                    for k in KNOWN_FIELDS if k in row} if row else {}
-    return {"url": url, "relation": relation, "hops": hops, "via": via, "is_feed": False, "known": known,
-            **extra}  # type: ignore[typeddict-item]  # extra holds Record's optional keys only
+    # the keys are Known's own (KNOWN_FIELDS), read off the frontier row
+    known = cast(Known, {k: iso(row[k]) if k.endswith("_at") else row[k] for k in KNOWN_FIELDS if k in row}
+                 if row else {})
+    rec = Record(url=url, relation=relation, hops=hops, via=via, is_feed=False, known=known)
+    rec.update(cast(Record, extra))  # extra: Record's other keys, by name (feed_published, found_at, ...)
+    return rec
 
 
 def _decode(path: object, n: int, line: str) -> Record:
     try:
-        return json.loads(line)  # type: ignore[no-any-return]  # written by write_records
+        return cast(Record, json.loads(line))  # written by write_records
     except json.JSONDecodeError as exc:
         raise StagingCorrupt(f"staging file {path} is corrupt at line {n}: {exc}; "
                              "the next run plans afresh") from None
 
 
-def stream_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
+def stream_records(paths: Iterable[storage.Location]) -> Iterator[Record]:
     """The records of staging files, one at a time (memory holds one line)."""
     for path in paths:
         try:
@@ -123,12 +135,12 @@ def stream_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
             raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
 
 
-def read_records(path: str | os.PathLike[str]) -> list[Record]:
+def read_records(path: storage.Location) -> list[Record]:
     """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
     return list(stream_records([path]))
 
 
-def write_records(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> UPath:
+def write_records(path: storage.Location, records: Iterable[Record] | Iterable[dict[str, Any]]) -> UPath:
     """Write records as JSON lines, atomically (a reader never sees half a file)."""
     target = storage.at(path)
     storage.write_text(target, "".join(json.dumps(r, default=str) + "\n" for r in records))

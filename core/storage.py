@@ -28,7 +28,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 
+from typing_extensions import TypeIs
 from upath import UPath
+
+# A location: a local path (pathlib, or UPath's local kind) or an object-store path.
+AnyPath = UPath | pathlib.Path
+# Where a task names a file: a path, a string path or an object-store URL.
+Location = str | os.PathLike[str] | UPath
 
 CONN_ENV = "NEWSMON_STORAGE_CONN_ID"
 MANIFEST = "_manifest.json"
@@ -44,7 +50,7 @@ def protocol_of(url: str | os.PathLike[str] | UPath) -> str:
     return text.split("://", 1)[0].lower() if "://" in text else "file"
 
 
-def is_local(path: object) -> bool:
+def is_local(path: object) -> TypeIs[pathlib.Path]:
     """True for a path on this machine's file system (a plain pathlib.Path or a local UPath)."""
     return isinstance(path, pathlib.Path)
 
@@ -101,7 +107,7 @@ def storage_options(url: str) -> dict:
     return options
 
 
-def at(location: str | os.PathLike[str] | UPath) -> UPath:
+def at(location: Location) -> UPath:
     """The path for a data_dir or a location a task passed on: a local path, file:// or a store URL."""
     if isinstance(location, UPath):
         return location
@@ -111,7 +117,7 @@ def at(location: str | os.PathLike[str] | UPath) -> UPath:
     return UPath(text, **storage_options(text))
 
 
-def write_bytes(path: UPath, data: bytes) -> None:
+def write_bytes(path: AnyPath, data: bytes) -> None:
     """Write a whole file atomically: no reader ever sees part of it."""
     if is_local(path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,11 +133,11 @@ def write_bytes(path: UPath, data: bytes) -> None:
         path.fs.pipe_file(path.path, data)  # one PUT: the object appears whole, or not at all
 
 
-def write_text(path: UPath, text: str) -> None:
+def write_text(path: AnyPath, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def rmtree(path: UPath) -> None:
+def rmtree(path: AnyPath) -> None:
     """Remove a folder and everything under it (nothing if it is absent)."""
     if is_local(path):
         shutil.rmtree(path, ignore_errors=True)
@@ -139,11 +145,11 @@ def rmtree(path: UPath) -> None:
         path.fs.rm(path.path, recursive=True)
 
 
-def move(source: UPath, target: UPath) -> None:
+def move(source: AnyPath, target: AnyPath) -> None:
     if is_local(source):
-        os.replace(source, target)
+        os.replace(source, str(target))
     else:
-        source.fs.mv(source.path, target.path)
+        source.fs.mv(source.path, target.path if isinstance(target, UPath) else str(target))
 
 
 def _info_mtime(info: dict) -> float | None:
@@ -180,14 +186,14 @@ def _remote_glob(path: UPath, pattern: str) -> list[tuple[UPath, dict]]:
                   key=lambda pair: str(pair[0]))
 
 
-def files_under(path: UPath, pattern: str) -> list[UPath]:
+def files_under(path: AnyPath, pattern: str) -> list[AnyPath]:
     """The files matching a glob pattern under a folder (none if it is absent)."""
     if is_local(path):
         return sorted(path.glob(pattern)) if path.exists() else []
     return [p for p, _ in _remote_glob(path, pattern)]
 
 
-def files_with_mtime(path: UPath, pattern: str) -> list[tuple[UPath, float]]:
+def files_with_mtime(path: AnyPath, pattern: str) -> list[tuple[AnyPath, float]]:
     """files_under with each file's modification time, from one listing on an object store (a request
     per file would make a sweep of the raw store cost as many requests as it holds bodies)."""
     if is_local(path):

@@ -16,6 +16,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data
 
@@ -70,7 +71,7 @@ def context() -> tuple[data.Warehouse, date, date]:
     return st.session_state["newsmon_wh"], start, end
 
 
-def url_choice(container: object, label: str, key: str, labels: dict[str, str], placeholder: str,
+def url_choice(container: DeltaGenerator, label: str, key: str, labels: dict[str, str], placeholder: str,
                help: str | None = None) -> str | None:
     """A selectbox of ids shown by their labels, with the chosen id (not its label) in the URL parameter
     `key`; a link that names an id selects it. (Streamlit's own binding would put the label in the URL.)"""

@@ -7,16 +7,16 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from upath import UPath
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
@@ -28,7 +28,7 @@ from extract.robots import RobotsCache
 if TYPE_CHECKING:
     from core.config import Settings
 
-Validators = Callable[[str], dict]
+Validators = Callable[[str], Mapping[str, Any]]
 
 
 class PinnedAdapter(HTTPAdapter):
@@ -37,11 +37,11 @@ class PinnedAdapter(HTTPAdapter):
     The connection keeps the host name for the Host header, TLS SNI and certificate checks; only the
     socket goes to the pinned address. A host with no checked address cannot be connected to."""
 
-    def __init__(self, pins: dict[tuple[str, int], str], **kw: object):
+    def __init__(self, pins: dict[tuple[str, int], str], **kw: Any):
         self.pins, self.tracker = pins, threading.local()
         super().__init__(**kw)
 
-    def init_poolmanager(self, *args: object, **kw: object) -> None:
+    def init_poolmanager(self, *args: Any, **kw: Any) -> None:
         super().init_poolmanager(*args, **kw)
         self.poolmanager.pool_classes_by_scheme = {
             "http": _pinned_pool(HTTPConnectionPool, self.pins, self.tracker),
@@ -54,7 +54,7 @@ class DeadlineExceeded(Exception):
 
 def _pinned_pool(base: type[HTTPConnectionPool], pins: dict[tuple[str, int], str],
                  tracker: threading.local) -> type[HTTPConnectionPool]:
-    class PinnedConnection(base.ConnectionCls):  # type: ignore[name-defined,misc]
+    class PinnedConnection(base.ConnectionCls):  # type: ignore[name-defined]  # a class chosen at run time
         def __init__(self, host: str, port: int | None = None, *args: object, **kw: object):
             super().__init__(host, port, *args, **kw)
             # ".invalid" never resolves (RFC 6761): without a checked address the connection fails
@@ -76,11 +76,11 @@ class BoundedRetry(Retry):
 
     max_retry_after: float = 30.0
 
-    def get_retry_after(self, response):  # type: ignore[no-untyped-def]
+    def get_retry_after(self, response: Any) -> float | None:
         value = super().get_retry_after(response)
         return None if value is None else min(value, self.max_retry_after)
 
-    def new(self, **kw):  # type: ignore[no-untyped-def]
+    def new(self, **kw: Any) -> BoundedRetry:
         retry = super().new(**kw)
         retry.max_retry_after = self.max_retry_after
         return retry
@@ -107,7 +107,7 @@ class Fetcher:
     """GETs URLs one at a time per host, honouring robots.txt, delays and caps from Settings."""
 
     def __init__(self, settings: Settings, policy: AddressPolicy | None = None,
-                 sleep: Callable[[float], None] = time.sleep, run_dir: Path | None = None):
+                 sleep: Callable[[float], None] = time.sleep, run_dir: UPath | None = None):
         self.s = settings
         self.policy = policy or AddressPolicy(settings.allow_private_networks)
         self.sleep = sleep
@@ -139,7 +139,7 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
-    def _host_clock(self, host: str) -> Path | None:
+    def _host_clock(self, host: str) -> UPath | None:
         return self.run_dir / "hosts" / re.sub(r"[^A-Za-z0-9_.-]", "_", host) if self.run_dir else None
 
     def _last(self, host: str) -> float | None:
@@ -216,7 +216,8 @@ class Fetcher:
         watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, [resp.raw, fired])
         watchdog.daemon = True
         watchdog.start()
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         try:
             while True:
                 try:
@@ -249,7 +250,7 @@ class Fetcher:
 
     def _get(self, url: str, validators: Validators) -> FetchResult:
         deadline = time.monotonic() + self.s.deadline_s
-        current, hops = url, []
+        current, hops = url, list[str]()
         while True:
             self.policy.check_url(current)
             self.robots.check(current)
@@ -280,7 +281,7 @@ class Fetcher:
 
     def _result(self, url: str, final: str, resp: requests.Response, hops: list[str],
                 deadline: float) -> FetchResult:
-        common = dict(url=url, final_url=final, status=resp.status_code, redirects=hops,
+        common: dict[str, Any] = dict(url=url, final_url=final, status=resp.status_code, redirects=hops,
                       content_type=resp.headers.get("Content-Type", ""),
                       etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
         if resp.status_code == 304:

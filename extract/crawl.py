@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import storage
 from core.canonical import canonical_url, host_of
 from core.dates import iso
 from core.frontier import Budget, Frontier, order_revisits, order_unfetched
-from core.staging import Fetch, Record, candidate, read_records, staging_dir, write_records
+from core.staging import Fetch, Record, Shard, candidate, read_records, staging_dir, write_records
 from extract.client import Fetcher
 from extract.decode import page_html
 from extract.errors import FetchFailed
@@ -47,7 +47,7 @@ def quiet(_: str) -> None:
     pass
 
 
-def _from_row(row: dict) -> dict:
+def _from_row(row: dict[str, Any]) -> Record:
     return candidate(row["url"], row["relation"] or "linked", row["hops"], row["discovered_from"], row,
                      is_feed=bool(row["is_feed"]))
 
@@ -58,16 +58,16 @@ def fetch_one(fetcher: Fetcher, store: RawStore, rec: Record) -> Fetch:
     usable, note = _kept_body(store, known.get("raw_sha256"))
     last_hop = known.get("final_url") or rec["url"]  # a redirect's validators belong to where it ends
     res = fetcher.get(rec["url"], lambda u: known if usable and u == last_hop else {})
-    out: Fetch = {"state": res.state, "detail": res.detail, "status": res.status, "final_url": res.final_url,
-           "content_type": res.content_type, "fetched_at": res.fetched_at.isoformat(),
-           "etag": res.etag, "last_modified": res.last_modified,
-           "prior_state": known.get("state"), "prior_detail": known.get("detail"), "raw_sha256": None,
-           "note": note}
+    out = Fetch(state=res.state, detail=res.detail, status=res.status, final_url=res.final_url,
+                content_type=res.content_type, fetched_at=res.fetched_at.isoformat(), etag=res.etag,
+                last_modified=res.last_modified, prior_state=known.get("state"), prior_detail=known.get("detail"),
+                raw_sha256=None, note=note)
     if res.state == "ok":
         out["raw_sha256"] = store.put(res.body or b"")
     elif res.state == "not_modified":
-        out.update(raw_sha256=known["raw_sha256"], content_type=known.get("content_type") or "",
-                   etag=res.etag or known.get("etag"), last_modified=res.last_modified or known.get("last_modified"))
+        out.update(Fetch(raw_sha256=known.get("raw_sha256"), content_type=known.get("content_type") or "",
+                         etag=res.etag or known.get("etag"),
+                         last_modified=res.last_modified or known.get("last_modified")))
     return out
 
 
@@ -104,18 +104,18 @@ class _RunFiles:
         """One new file per call (object stores cannot append): seen() reads them all."""
         storage.write_text(self.dir / "seen" / f"{uuid.uuid4().hex}.txt", "".join(u + "\n" for u in urls))
 
-    def shards(self, round_no: int, records: list[dict]) -> list[dict]:
+    def shards(self, round_no: int, records: list[Record]) -> list[Shard]:
         """Write one shard file per host; never an empty list (a placeholder keeps the DAG's mapping simple)."""
-        by_host: dict[str, list[dict]] = {}
+        by_host: dict[str, list[Record]] = {}
         for rec in records:
             by_host.setdefault(host_of(rec["url"]), []).append(rec)
         shards = []
         for n, (host, recs) in enumerate(sorted(by_host.items())):
             path = write_records(self.dir / "shards" / f"r{round_no}-{n:04d}.jsonl", recs)
-            shards.append({"run_id": self.run_id, "host": host, "path": str(path), "urls": len(recs)})
-        return shards or [{"run_id": self.run_id, "host": "", "path": None, "urls": 0}]
+            shards.append(Shard(run_id=self.run_id, host=host, path=str(path), urls=len(recs)))
+        return shards or [Shard(run_id=self.run_id, host="", path=None, urls=0)]
 
-    def queue(self, round_no: int, records: list[dict], why: str) -> None:
+    def queue(self, round_no: int, records: list[Record], why: str) -> None:
         """URLs found but not fetched this run: ledgered `queued`, first in line next cycle."""
         now = datetime.now(UTC).isoformat()
         for rec in records:
@@ -124,7 +124,7 @@ class _RunFiles:
             write_records(self.dir / "queued" / f"r{round_no}.jsonl", records)
 
 
-def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = quiet) -> list[dict]:
+def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress = quiet) -> list[Shard]:
     """Round 1 from the frontier: seeds, feeds, never-fetched URLs within the budget. Returns its shards."""
     files = _RunFiles(settings, run_id)
     storage.rmtree(files.dir)  # a rerun of the same run (cleared in Airflow): plan afresh, nothing stale left
@@ -156,24 +156,24 @@ def _budget_words(settings: Settings) -> str:
     return f"max_pages {settings.max_pages}, max_pages_per_host {settings.max_pages_per_host}"
 
 
-def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
+def _found(settings: Settings, store: RawStore, rec: Record) -> list[Record]:
     """New candidates in one freshly fetched record: a feed's items, a sitemap's entries, a page's article
     links and feeds, and a seed's sitemaps."""
     fetch = rec["fetch"]
     if fetch["state"] != "ok":  # a 304 has nothing new: its links were taken when it last changed
         return []
-    at = {"found_at": fetch["fetched_at"]}
+    found_at = fetch["fetched_at"]
     if rec.get("is_feed"):
         try:
-            body = store.get(fetch["raw_sha256"])
+            body = store.get(fetch["raw_sha256"] or "")
             if looks_like_sitemap(body):
-                return _sitemap_candidates(settings, rec, body, at)
+                return _sitemap_candidates(settings, rec, body, found_at)
             items = feed_items(body, rec["url"])
         except (ValueError, OSError, EOFError) as exc:
-            fetch.update(state="failed", detail=f"not a usable feed or sitemap: {exc}"[:300])
+            fetch["state"], fetch["detail"] = "failed", f"not a usable feed or sitemap: {exc}"[:300]
             return []
         fetch["detail"] = f"feed with {len(items)} items"
-        return [candidate(i.url, "feed", None, rec["url"], feed_published=iso(i.published_at), **at)
+        return [candidate(i.url, "feed", None, rec["url"], feed_published=iso(i.published_at), found_at=found_at)
                 for i in items]
     try:
         html = page_html(store, fetch)
@@ -182,24 +182,25 @@ def _found(settings: Settings, store: RawStore, rec: dict) -> list[dict]:
     hops, base, out = rec.get("hops") or 0, fetch["final_url"], []
     follows = rec["relation"] == "seed" or (rec["relation"] == "linked" and looks_like_article(html))
     if follows and hops < settings.max_depth:
-        out += [candidate(link.url, "linked", hops + 1, base, **at) for link in article_links(html, base)]
+        out += [candidate(link.url, "linked", hops + 1, base, found_at=found_at) for link in article_links(html, base)]
     if rec["relation"] == "seed":
-        out += [candidate(f, "feed", None, None, is_feed=True, **at) for f in feed_links(html, base)]
+        out += [candidate(f, "feed", None, None, is_feed=True, found_at=found_at) for f in feed_links(html, base)]
         maps = fetch.get("sitemaps") or usual_locations(base)
-        out += [candidate(u, "sitemap", None, rec["url"], is_feed=True, **at) for u in maps]
+        out += [candidate(u, "sitemap", None, rec["url"], is_feed=True, found_at=found_at) for u in maps]
     return out
 
 
-def _sitemap_candidates(settings: Settings, rec: dict, body: bytes, at: dict) -> list[dict]:
+def _sitemap_candidates(settings: Settings, rec: Record, body: bytes, found_at: str) -> list[Record]:
     entries, children, old = sitemap_entries(body, rec["url"], settings.sitemap_days)
     window = f"within sitemap_days {settings.sitemap_days:g}" if settings.sitemap_days else "no date limit"
     rec["fetch"]["detail"] = (f"sitemap index with {len(children)} sitemaps" if children else
                               f"sitemap with {len(entries)} entries {window} ({old} older or undated left out)")
-    return [candidate(u, "sitemap", None, rec["url"], is_feed=True, **at) for u in children] + \
-        [candidate(e.url, "sitemap", None, rec["url"], feed_published=iso(e.published_at), **at) for e in entries]
+    return [candidate(u, "sitemap", None, rec["url"], is_feed=True, found_at=found_at) for u in children] + \
+        [candidate(e.url, "sitemap", None, rec["url"], feed_published=iso(e.published_at), found_at=found_at)
+         for e in entries]
 
 
-def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | None]) -> list[dict]:
+def _new_candidates(settings: Settings, files: _RunFiles, manifests: Sequence[str | None]) -> list[Record]:
     store, seen, out = RawStore(settings.data_dir), files.seen(), []
     for path in filter(None, manifests):
         records = read_records(path)
@@ -214,8 +215,8 @@ def _new_candidates(settings: Settings, files: _RunFiles, manifests: list[str | 
     return sorted(out, key=lambda c: 2 if c["is_feed"] and c["relation"] == "sitemap" else 0 if c["is_feed"] else 1)
 
 
-def expand(settings: Settings, run_id: str, manifests: list[str | None], round_no: int,
-           progress: Progress = quiet) -> list[dict]:
+def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], round_no: int,
+           progress: Progress = quiet) -> list[Shard]:
     """Round `round_no` (2..FETCH_ROUNDS): the new URLs found in the previous round's pages within the
     budget; the last round adds due revisits and the least recently checked. Returns its shards."""
     files = _RunFiles(settings, run_id)
@@ -223,7 +224,7 @@ def expand(settings: Settings, run_id: str, manifests: list[str | None], round_n
     found = _new_candidates(settings, files, manifests)
     if round_no == 2 and settings.search:
         seen = files.seen() | {c["url"] for c in found}
-        found = [c for c in _search(settings, files, manifests, progress) if c["url"] not in seen] + found
+        found = [c for c in _search(settings, files, progress) if c["url"] not in seen] + found
     chosen = [c for c in found if budget.take(c["url"])]
     taken = {c["url"] for c in chosen}
     files.queue(round_no, [c for c in found if c["url"] not in taken],
@@ -237,7 +238,7 @@ def expand(settings: Settings, run_id: str, manifests: list[str | None], round_n
     return files.shards(round_no, chosen)
 
 
-def _search(settings: Settings, files: _RunFiles, manifests: list[str | None], progress: Progress) -> list[dict]:
+def _search(settings: Settings, files: _RunFiles, progress: Progress) -> list[Record]:
     """Ask every `[[search]]` source once; candidates for their results (each URL once), requests logged
     in searches.jsonl. A source that fails costs only its own results this cycle."""
     profile_file = files.dir / "profile.json"
@@ -269,7 +270,7 @@ def _search(settings: Settings, files: _RunFiles, manifests: list[str | None], p
     return out
 
 
-def collect(settings: Settings, run_id: str, rounds: list[list[str | None]]) -> list[str]:
+def collect(settings: Settings, run_id: str, rounds: Sequence[Sequence[str | None]]) -> list[str]:
     """After the last fetch round: queue the links found in its pages; return every file to parse."""
     files = _RunFiles(settings, run_id)
     found = _new_candidates(settings, files, rounds[-1] if rounds else [])
@@ -279,13 +280,13 @@ def collect(settings: Settings, run_id: str, rounds: list[list[str | None]]) -> 
     return [m for r in rounds for m in r if m] + queued
 
 
-def fetch_shard(settings: Settings, shard: dict, progress: Progress = quiet) -> str | None:
+def fetch_shard(settings: Settings, shard: Shard, progress: Progress = quiet) -> str | None:
     """Fetch every URL of one host's shard, politely; return the manifest path (None for a placeholder)."""
-    if not shard.get("path"):
+    if not (path := shard["path"]):
         return None
     fetcher = Fetcher(settings, run_dir=staging_dir(settings, shard["run_id"]))
     store = RawStore(settings.data_dir)
-    records = read_records(shard["path"])
+    records = read_records(path)
     try:
         for rec in records:
             progress(f"fetch: {rec['url']}")
@@ -295,5 +296,5 @@ def fetch_shard(settings: Settings, shard: dict, progress: Progress = quiet) -> 
                                                         fetcher.robots.sitemaps(rec["fetch"]["final_url"])) if u]
     finally:
         fetcher.close()
-    source = storage.at(shard["path"])
+    source = storage.at(path)
     return str(write_records(source.parent.parent / "fetched" / source.name, records))

@@ -107,10 +107,11 @@ def decode_html(body: bytes, content_type: str = "") -> str:
 def page_html(store: RawStore, fetch: Fetch) -> str:
     """Decoded HTML of a fetched record; FetchFailed saying why there is none (not fetched, not HTML,
     binary, or the kept body missing or corrupt)."""
-    if fetch.get("state") not in ("ok", "not_modified") or not fetch.get("raw_sha256"):
+    sha = fetch.get("raw_sha256")
+    if fetch.get("state") not in ("ok", "not_modified") or not sha:
         raise FetchFailed("not_article", "no body was fetched")
     try:
-        body = store.get(fetch["raw_sha256"])
+        body = store.get(sha)
     except OSError as exc:  # absent or corrupt (CorruptRaw) bytes
-        raise FetchFailed("failed", f"the kept body {fetch['raw_sha256'][:12]} cannot be read: {exc}") from None
+        raise FetchFailed("failed", f"the kept body {sha[:12]} cannot be read: {exc}") from None
     return decode_html(body, fetch.get("content_type", ""))

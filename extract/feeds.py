@@ -31,6 +31,6 @@ def feed_items(body: bytes, feed_url: str) -> list[FeedItem]:
             continue
         seen.add(url)
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime(*stamp[:6], tzinfo=UTC) if stamp else None
+        published = datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
         items.append(FeedItem(url=url, title=entry.get("title", ""), published_at=published))
     return items

@@ -32,17 +32,23 @@ class Link:
     text: str
 
 
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute's value as text (multi-valued ones such as class and rel joined by spaces)."""
+    value = tag.get(name)
+    return " ".join(value) if isinstance(value, list) else (value or "")
+
+
 def _is_chrome(tag: Tag) -> bool:
     if tag.name in ("nav", "footer", "header", "form"):
         return True
     if tag.get("role") in ("navigation", "banner", "contentinfo"):
         return True
-    marks = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    marks = " ".join([_attr(tag, "class"), _attr(tag, "id")]).strip()
     return bool(marks and CHROME.search(marks) and not RELATED.search(marks))
 
 
 def _is_related_module(tag: Tag) -> bool:
-    marks = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("aria-label") or ""])
+    marks = " ".join([_attr(tag, "class"), _attr(tag, "id"), _attr(tag, "aria-label")]).strip()
     if marks and RELATED.search(marks):
         return True
     if tag.name == "p":
@@ -78,11 +84,11 @@ def article_links(html: str, page_url: str) -> list[Link]:
 
 
 def _link(a: Tag, page_url: str, where: str) -> Link | None:
-    href = a["href"].strip()
+    href = _attr(a, "href").strip()
     text = a.get_text(" ", strip=True)
     if not href or href.startswith("#") or SKIP_HREF.search(href) or SKIP_LINK.search(text):
         return None
-    if "nofollow" in (a.get("rel") or []):
+    if "nofollow" in _attr(a, "rel").lower().split():
         return None
     url = canonical_url(href, base=page_url)
     if url is None or url == canonical_url(page_url):
@@ -95,10 +101,10 @@ def looks_like_article(html: str) -> bool:
 
     Index and topic pages are hubs to everything; following them would leave the story."""
     soup = BeautifulSoup(html[:200_000], "lxml")
-    og = soup.find("meta", property="og:type")
-    if og is not None and (og.get("content") or "").lower() == "article":
+    og = soup.find("meta", attrs={"property": "og:type"})
+    if isinstance(og, Tag) and _attr(og, "content").lower() == "article":
         return True
-    if soup.find("article") is not None or soup.find(attrs={"itemprop": "articleBody"}) is not None:
+    if soup.find("article") is not None or soup.find(itemprop="articleBody") is not None:
         return True
     return any(ARTICLE_LD.search(s.string or "") for s in soup.find_all("script", type="application/ld+json"))
 
@@ -108,9 +114,9 @@ def feed_links(html: str, page_url: str) -> list[str]:
     soup = BeautifulSoup(html, "lxml")
     urls = []
     for link in soup.find_all("link", href=True):
-        rels = [r.lower() for r in (link.get("rel") or [])]
-        if "alternate" in rels and (link.get("type") or "").lower() in FEED_TYPES:
-            url = canonical_url(link["href"], base=page_url)
+        rels = _attr(link, "rel").lower().split()
+        if "alternate" in rels and _attr(link, "type").lower() in FEED_TYPES:
+            url = canonical_url(_attr(link, "href"), base=page_url)
             if url and url not in urls:
                 urls.append(url)
     return urls

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from protego import Protego
+from upath import UPath
 
 from extract.errors import FetchFailed
 
@@ -44,7 +44,7 @@ class RobotsCache:
     that cannot be reached at all makes every URL on it fail with that reason. With a `cache_dir`
     (the run's staging folder) the answer is shared by every task of the run: fetched once per run."""
 
-    def __init__(self, fetcher: Requester, cache_dir: Path | None = None):
+    def __init__(self, fetcher: Requester, cache_dir: UPath | None = None):
         self.fetcher = fetcher
         self.cache_dir = cache_dir
         self._answers: dict[str, dict] = {}
@@ -56,7 +56,7 @@ class RobotsCache:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
 
-    def _cache_file(self, origin: str) -> Path | None:
+    def _cache_file(self, origin: str) -> UPath | None:
         if self.cache_dir is None:
             return None
         return self.cache_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", origin) + ".json")

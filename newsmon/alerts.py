@@ -10,8 +10,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from core.config import Settings
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("newsmon.alerts")
 NEW_ALERTS_SQL = resources.files("warehouse") / "sql" / "new_alerts.sql"
@@ -25,7 +29,7 @@ class Alert:
     payload: dict
 
 
-def _session(user_agent: str):  # type: ignore[no-untyped-def]
+def _session(user_agent: str) -> requests.Session:
     """A requests session that retries a failed post with backoff (connection errors, 429, 5xx)."""
     import requests
     from requests.adapters import HTTPAdapter
@@ -40,7 +44,7 @@ def _session(user_agent: str):  # type: ignore[no-untyped-def]
     return session
 
 
-def _post(session, url: str, alert: Alert) -> str:  # type: ignore[no-untyped-def]
+def _post(session: requests.Session, url: str, alert: Alert) -> str:
     import requests
 
     try:

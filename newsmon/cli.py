@@ -8,9 +8,10 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 from rich.console import Console
@@ -103,7 +104,7 @@ class OverCap(ValueError):
     """An input item over the size cap (a file, its decompressed content, or a line of stdin)."""
 
 
-def _read_capped(stream, limit: int) -> bytes:  # type: ignore[no-untyped-def]
+def _read_capped(stream: BinaryIO | gzip.GzipFile, limit: int) -> bytes:
     """At most `limit` bytes of a binary stream; OverCap when there is more."""
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -205,7 +206,7 @@ def parse(
 ENDLESS = b""  # _capped_lines: a line that never ended within the give-up bound
 
 
-def _capped_lines(stream, limit: int, give_up: int = 16):  # type: ignore[no-untyped-def]
+def _capped_lines(stream: BinaryIO, limit: int, give_up: int = 16) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) per line of a binary stream, None for a line over `limit` bytes (skipped to its
     end), ENDLESS for one with no end within give_up x limit bytes (the input is not read further)."""
     n = 0
@@ -235,7 +236,7 @@ def entities(
 
     bad = []
 
-    def texts():  # type: ignore[no-untyped-def]
+    def texts() -> Iterator[str]:
         for n, raw in _capped_lines(sys.stdin.buffer, max_bytes):
             if raw is ENDLESS or raw is None:
                 bad.append(n)
@@ -316,9 +317,9 @@ def trends(
             columns, rows = t.rising(settings.db, days or 7, baseline_days, min_articles, limit=limit)
             title = f"rising entities: last {days or 7} days against the {baseline_days} before"
         elif with_:
-            with_ = _resolved(settings, with_)
-            columns, rows = t.cooccurring(settings.db, with_, 1, day, limit)
-            title = f"entities mentioned with {with_}"
+            name = _resolved(settings, with_) or with_
+            columns, rows = t.cooccurring(settings.db, name, 1, day, limit)
+            title = f"entities mentioned with {name}"
         elif story:
             columns, rows = t.story_mentions(settings.db, story, entity, days, limit, day)
             title = f"story {story}: entities by day"

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.config import Settings
+from core.staging import Shard
 
 Progress = Callable[[str], None]
 SEED_FAILURES = ("failed", "blocked", "robots_disallowed")
@@ -79,7 +80,7 @@ def new_run_id() -> str:
     return "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def fetch_parallel(settings: Settings, shards: list[dict], progress: Progress) -> list[str]:
+def fetch_parallel(settings: Settings, shards: list[Shard], progress: Progress) -> list[str | None]:
     """Fetch each host's shard in its own thread (at most `fetch_workers`); each host keeps its own delay."""
     from extract.crawl import fetch_shard
 
@@ -114,7 +115,7 @@ def check_unpublished_load(settings: Settings, progress: Progress = lambda _m: N
     return run
 
 
-def plan_cycle(settings: Settings, run_id: str, progress: Progress = lambda _m: None) -> list[dict]:
+def plan_cycle(settings: Settings, run_id: str, progress: Progress = lambda _m: None) -> list[Shard]:
     """Check and publish a load left unpublished, then read the frontier and plan round 1 (the `discover`
     task and `newsmon run` alike)."""
     from core.canonical import canonical_url

@@ -81,7 +81,7 @@ def shell(db: str | Path, fmt: str = "table", out: TextIO | None = None) -> int:
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input())
     print(f"newsmon sql on the published snapshot of {db} (read-only). .help for help, .quit to leave.", file=out)
-    failed, pending = 0, []
+    failed, pending = 0, list[str]()
     while True:
         try:
             line = input("newsmon> " if not pending else "     ...> ")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from core import storage
 from core.config import Grouping
 from core.dates import utc
-from core.staging import Record, read_records, staging_dir, stream_records
+from core.staging import Record, Shard, read_records, staging_dir, stream_records
 from extract import crawl
 from extract.decode import page_html
 from extract.errors import FetchFailed
@@ -158,13 +158,13 @@ def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
     for table, row in relate_rows(settings, run_id, lambda: stream_records(parsed_paths), index, profile):
         writer.add(table, row)
     searches = staging_dir(settings, run_id) / "searches.jsonl"
-    for row in read_records(searches) if searches.exists() else []:
-        writer.add("searches", {**row, "requested_at": utc(row["requested_at"])})
+    for search in read_records(searches) if searches.exists() else []:  # the search log, not URL records
+        writer.add("searches", {**search, "requested_at": utc(search.get("requested_at"))})
     return str(writer.close())
 
 
-def expand(settings: Settings, run_id: str, manifests: list[str | None], round_no: int,
-           progress: crawl.Progress = crawl.quiet) -> list[dict[str, Any]]:
+def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], round_no: int,
+           progress: crawl.Progress = crawl.quiet) -> list[Shard]:
     """A fetch round after the first (extract.crawl.expand). Before round 2 asks the search sources, this
     run's seeds' profile is written for them when the warehouse has none stored yet (a first cycle)."""
     if round_no == 2 and settings.search:

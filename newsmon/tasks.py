@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from core.config import ConfigError, Settings, load_settings
+from core.staging import Shard
 
 T = TypeVar("T")
 log = logging.getLogger("newsmon.tasks")
@@ -33,6 +34,13 @@ def _run(fn: Callable[[Settings], T]) -> T:
         return fn(load_settings())
 
 
+def _required(run_id: str | None) -> str:
+    """The DAG run's id, which Airflow passes to every task that names a run_id parameter."""
+    if not run_id:
+        raise ValueError("no run_id: this task runs inside an Airflow DAG run, which passes it")
+    return run_id
+
+
 def _current(paths: Iterable[str]) -> list[str]:
     """The files of this attempt among the paths a mapped task's results give. When a cleared run maps a
     task over fewer items than before, Airflow still hands over the results of the removed map indexes;
@@ -46,29 +54,31 @@ def _current(paths: Iterable[str]) -> list[str]:
     return [p for p in paths if p not in stale]
 
 
-def discover(run_id: str) -> list[dict]:
+def discover(run_id: str | None) -> list[dict[str, Any]]:
     """Plan the cycle from the frontier: round 1's shards (seeds, feeds, never-fetched URLs)."""
     from newsmon.pipeline import plan_cycle
 
-    return _run(lambda s: plan_cycle(s, run_id))
+    return [dict(shard) for shard in _run(lambda s: plan_cycle(s, _required(run_id)))]
 
 
-def fetch(shard: dict) -> str:
+def fetch(shard: dict[str, Any]) -> str:
     from extract.crawl import fetch_shard
 
-    return _run(lambda s: fetch_shard(s, shard) or "")
+    # XCom hands back, as plain JSON, the Shard that discover or expand returned
+    return _run(lambda s: fetch_shard(s, cast(Shard, shard)) or "")
 
 
-def expand(manifests: list[str], round_no: int, run_id: str) -> list[dict]:
+def expand(manifests: list[str], round_no: int, run_id: str | None) -> list[dict[str, Any]]:
     from newsmon.stage import expand as expand_round
 
-    return _run(lambda s: expand_round(s, run_id, _current(manifests), round_no))
+    return [dict(shard) for shard in _run(lambda s: expand_round(s, _required(run_id), _current(manifests),
+                                                                   round_no))]
 
 
-def collect(rounds: list[list[str]], run_id: str) -> list[str]:
+def collect(rounds: list[list[str]], run_id: str | None) -> list[str]:
     from extract.crawl import collect as collect_rounds
 
-    return _run(lambda s: collect_rounds(s, run_id, [_current(r) for r in rounds]))
+    return _run(lambda s: collect_rounds(s, _required(run_id), [_current(r) for r in rounds]))
 
 
 def parse(manifest: str) -> str:
@@ -77,17 +87,17 @@ def parse(manifest: str) -> str:
     return _run(lambda s: parse_manifest(s, manifest))
 
 
-def relate(parsed: list[str], run_id: str) -> str:
+def relate(parsed: list[str], run_id: str | None) -> str:
     from newsmon.stage import relate as relate_batch
 
-    return _run(lambda s: relate_batch(s, run_id, _current(parsed)))
+    return _run(lambda s: relate_batch(s, _required(run_id), _current(parsed)))
 
 
-def load(batch: str, run_id: str) -> dict[str, int]:
+def load(batch: str, run_id: str | None) -> dict[str, int]:
     from core.config import Grouping
     from newsmon.stage import load_batch
 
-    return _run(lambda s: load_batch(s.db, batch, run_id, Grouping.of(s)))
+    return _run(lambda s: load_batch(s.db, batch, _required(run_id), Grouping.of(s)))
 
 
 def check(batch: str) -> int:
@@ -96,11 +106,11 @@ def check(batch: str) -> int:
     return _run(lambda s: len(run_checks(s.db, batch)))
 
 
-def publish(run_id: str) -> str:
+def publish(run_id: str | None) -> str:
     """Publish the checked cycle to readers, remove its staging files, collect expired raw bodies."""
     from newsmon.pipeline import publish_cycle
 
-    return _run(lambda s: str(publish_cycle(s, run_id)))
+    return _run(lambda s: str(publish_cycle(s, _required(run_id))))
 
 
 def alerts() -> int:

@@ -92,7 +92,8 @@ class SampleSite:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, edition: int = 0):
         self.httpd = _Server((host, port), _Handler)
         self.httpd.site = self
-        self.host, self.port = self.httpd.server_address[:2]
+        address = self.httpd.server_address
+        self.host, self.port = str(address[0]), int(address[1])
         self.base_url = f"http://{self.host}:{self.port}"
         self.edition = edition
         self.builder: Callable[[str, int], dict[str, Page]] = build_site

@@ -36,14 +36,16 @@ def main_text(html: str, url: str | None = None) -> str:
     (under FAST_PATH_WORDS), the full mode also compares with its readability and jusText fallbacks,
     which rescue pages whose markup the fast path misreads, at about twice the cost. Across the
     benchmark's host folds the fast path changes no fold's F1: it is a speed rule, not a quality one."""
-    options = dict(url=url, include_comments=COMMENTS, include_images=False, favor_precision=PRECISION,
-                   deduplicate=False, prune_xpath=PRUNE_XPATH)
+    def extract(fast: bool) -> str:
+        return trafilatura.extract(html, url=url, fast=fast, include_comments=COMMENTS, include_images=False,
+                                   favor_precision=PRECISION, deduplicate=False, prune_xpath=PRUNE_XPATH) or ""
+
     text = ""
     if FAST_PATH_WORDS:
-        text = trafilatura.extract(html, fast=True, **options) or ""
+        text = extract(fast=True)
         if len(text.split()) >= FAST_PATH_WORDS:
             return clean_text(text)
-    text = trafilatura.extract(html, **options) or text
+    text = extract(fast=False) or text
     return clean_text(text)
 
 

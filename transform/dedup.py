@@ -106,7 +106,7 @@ def near_duplicates(pool: Iterable[Doc], changed: set[str], threshold: float = D
         for other in lsh.query(hashes[aid]):
             if other == aid or abs(docs[other].at - docs[aid].at) > window:
                 continue
-            if similarity(docs[aid].minhash, docs[other].minhash) >= threshold:
+            if similarity(docs[aid].minhash or b"", docs[other].minhash or b"") >= threshold:
                 groups.union(aid, other)
     members: dict[str, list[str]] = {}
     for aid in docs:

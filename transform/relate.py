@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+from core.dates import naive_utc
 from core.frontier import REVISITED, next_due
+from core.staging import Record
 from transform.aliases import normalise, titled_form
 from transform.dedup import signature
 from transform.entities import entity_id
 from transform.records import StoredArticle
-from transform.relevance import ranked_terms, relevance
+from transform.relevance import Profile, ranked_terms, relevance
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -26,33 +28,25 @@ if TYPE_CHECKING:
 RELATION_RANK = {"seed": 0, "linked": 1, "feed": 2, "sitemap": 3, "search": 4}
 SCORED = {"feed", "sitemap", "search"}  # found outside the seeds' links: kept only if relevant enough
 ARTICLE_STATES = {"stored", "unchanged", "gone"}
-Records = Callable[[], Iterable[dict]]  # a fresh stream of the run's parsed records per call
-Row = tuple[str, dict]  # (table, row)
-
-
-def ts(value: str | None) -> datetime | None:
-    """ISO 8601 string to a naive UTC datetime (the warehouse stores UTC without zone)."""
-    if not value:
-        return None
-    stamp = datetime.fromisoformat(value)
-    return (stamp.astimezone(UTC) if stamp.tzinfo else stamp).replace(tzinfo=None)
+Records = Callable[[], Iterable[Record]]  # a fresh stream of the run's parsed records per call
+Row = tuple[str, dict[str, Any]]  # (table, row)
 
 
 @dataclass
 class RunIndex:
     """Every record of the run without its article: what pass 1 decides and pass 3 writes from."""
 
-    records: dict[str, dict] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
     canonical: dict[str, str] = field(default_factory=dict)  # url -> canonical URL of its parsed article
     moved: dict[str, str] = field(default_factory=dict)  # redirecting url -> target url taking its article
     redirected: set[str] = field(default_factory=set)  # urls that redirect to another url of the run
     winners: dict[str, str] = field(default_factory=dict)  # canonical URL -> url of the record storing it
 
     @classmethod
-    def build(cls, records: Iterable[dict]) -> RunIndex:
+    def build(cls, records: Iterable[Record]) -> RunIndex:
         index = cls()
         for rec in records:
-            light = {k: v for k, v in rec.items() if k not in ("article", "mentions", "salience")}
+            light = cast(Record, {k: v for k, v in rec.items() if k not in ("article", "mentions", "salience")})
             index.records[rec["url"]] = light
             if "article" in rec:
                 index.canonical[rec["url"]] = rec["article"]["canonical_url"]
@@ -66,7 +60,7 @@ class RunIndex:
         for url, rec in self.records.items():
             final = rec["fetch"].get("final_url")
             target = self.records.get(final) if final and final != url else None
-            if target is None or rec.get("is_feed"):
+            if target is None or final is None or rec.get("is_feed"):
                 continue
             target_kept = target["fetch"]["state"] == "not_modified"  # its stored article stands
             if url in self.canonical and final not in self.canonical and not target_kept:
@@ -88,7 +82,8 @@ class RunIndex:
                 self.winners[canon] = url
 
 
-def relate_rows(settings: Settings, run_id: str, records: Records, index: RunIndex, profile: dict) -> Iterator[Row]:
+def relate_rows(settings: Settings, run_id: str, records: Records, index: RunIndex,
+                profile: Profile) -> Iterator[Row]:
     """Pass 2 and 3: every batch row of the run, table by table as they come."""
     batch = _Rows()
     for rec in records():
@@ -112,10 +107,10 @@ def relate_rows(settings: Settings, run_id: str, records: Records, index: RunInd
         yield "urls", ledger_row(settings, rec, run_id)
 
 
-def _stored(owner: dict, art: dict, score: float | None) -> dict:
+def _stored(owner: Record, art: dict[str, Any], score: float | None) -> dict[str, Any]:
     """The batch row of a stored article: the parsed fields plus why it is related (UTC, no zone)."""
-    return StoredArticle(**{**art, "url": owner["url"], "published_at": ts(art["published_at"]),
-                            "modified_at": ts(art["modified_at"]), "fetched_at": ts(art["fetched_at"]),
+    return StoredArticle(**{**art, "url": owner["url"], "published_at": naive_utc(art["published_at"]),
+                            "modified_at": naive_utc(art["modified_at"]), "fetched_at": naive_utc(art["fetched_at"]),
                             "relation": owner["relation"], "hops": owner.get("hops"), "relevance": score,
                             "related_via": owner.get("via")}).row()
 
@@ -132,7 +127,7 @@ class _Rows:
         self._seen.add((table, *key))
         return True
 
-    def article(self, rec: dict, article: dict) -> Iterator[Row]:
+    def article(self, rec: Record, article: dict[str, Any]) -> Iterator[Row]:
         aid, seen_at = article["article_id"], article["fetched_at"]
         yield "articles", article
         yield "article_signatures", {"article_id": aid, "minhash": signature(article["text"]),
@@ -159,26 +154,28 @@ class _Rows:
                                        "in_headline": s["in_headline"], "salience": s["salience"]}
 
 
-def ledger_row(settings: Settings, rec: dict, run_id: str) -> dict:
+def ledger_row(settings: Settings, rec: Record, run_id: str) -> dict[str, Any]:
     """The URL's ledger and frontier row: its state, validators, last change and next due time."""
     state, detail = rec["outcome"]
     fetch, known = rec["fetch"], rec.get("known") or {}
     revalidated = fetch["state"] == "not_modified" or state in ARTICLE_STATES
     aid = rec.get("article_id") or (known.get("article_id") if revalidated else None)
-    stamp = ts(fetch.get("fetched_at")) or datetime.now(UTC).replace(tzinfo=None)
+    stamp = naive_utc(fetch.get("fetched_at")) or datetime.now(UTC).replace(tzinfo=None)
+    first_seen = naive_utc(known.get("first_seen_at")) or stamp
     row = {"url": rec["url"], "state": state, "detail": detail or fetch.get("note") or None,
            "http_status": fetch.get("status"),
            "final_url": fetch.get("final_url"), "article_id": aid, "relation": rec["relation"],
            "hops": rec.get("hops"), "discovered_from": rec.get("via"), "run_id": run_id,
-           "first_seen_at": ts(known.get("first_seen_at")) or stamp, "is_feed": bool(rec.get("is_feed")),
+           "first_seen_at": first_seen, "is_feed": bool(rec.get("is_feed")),
            "search_provider": rec.get("search_provider"), "search_query": rec.get("search_query")}
     if state == "queued":
         return {**row, "last_checked_at": None, "fetches": 0}
     got = fetch["state"] in ("ok", "not_modified")
     raw = fetch.get("raw_sha256") if got else known.get("raw_sha256")
-    changed = stamp if fetch["state"] == "ok" and raw != known.get("raw_sha256") else ts(known.get("last_changed_at"))
+    changed = stamp if fetch["state"] == "ok" and raw != known.get("raw_sha256") else \
+        naive_utc(known.get("last_changed_at"))
     dead_feed = rec.get("is_feed") and fetch.get("status") in (404, 410)  # e.g. a sitemap location probed
-    due = next_due(row["first_seen_at"], stamp, settings.revisit_after_s, settings.revisit_days) \
+    due = next_due(first_seen, stamp, settings.revisit_after_s, settings.revisit_days) \
         if state in REVISITED and not dead_feed else None
     return {**row, "last_checked_at": stamp, "raw_sha256": raw, "last_changed_at": changed, "next_due_at": due,
             "etag": fetch.get("etag") if got else known.get("etag"),

@@ -67,7 +67,8 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
             score = similarity(d, o)
             if score > best_score:
                 best, best_score = o, score
-        d.story_id = best.story_id if best is not None and best_score >= threshold else d.article_id
+        d.story_id = best.story_id if best is not None and best_score >= threshold and best.story_id else \
+            d.article_id
         out[d.article_id] = d.story_id
         add(d)
     for d in docs.values():  # copies follow their representative

@@ -114,10 +114,10 @@ class BatchWriter:
     After close() every table has its file (an empty table when no row came) and the folder its manifest,
     written last. A batch bound for an object store is written locally, then uploaded on close()."""
 
-    def __init__(self, folder: str | os.PathLike[str], chunk_rows: int = 5000, chunk_chars: int = 4_000_000):
+    def __init__(self, folder: storage.Location, chunk_rows: int = 5000, chunk_chars: int = 4_000_000):
         self.target = storage.at(folder)
         self._tmp = None if storage.is_local(self.target) else tempfile.TemporaryDirectory(prefix="newsmon-batch-")
-        self.folder = Path(self._tmp.name if self._tmp else self.target)
+        self.folder = Path(self._tmp.name) if self._tmp else Path(str(self.target))
         self.chunk_rows, self.chunk_chars = chunk_rows, chunk_chars
         self.folder.mkdir(parents=True, exist_ok=True)
         self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}

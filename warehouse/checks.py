@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from warehouse.db import connect, snapshot_path
+import duckdb
+
+from warehouse.db import connect, one, snapshot_path
 from warehouse.sqlfile import named_statements
 
 CHECKS_SQL = resources.files("warehouse") / "sql" / "checks.sql"
@@ -34,7 +36,7 @@ def load_checks() -> list[tuple[str, str]]:
     return named_statements(CHECKS_SQL)
 
 
-def _scope(con, batch_dir: str | Path | None) -> None:  # type: ignore[no-untyped-def]
+def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None:
     """The rows the row-level checks look at: the batch's articles and URLs, or all of them; and what the
     batch holds, to compare with what was loaded (check_mentions, check_ledger; empty for all rows)."""
     if batch_dir is None:  # the whole warehouse: no batch to compare the tables with
@@ -82,8 +84,8 @@ def unpublished_load(db_path: str | Path) -> str | None:
     load is published, or there is none."""
     con = connect(db_path, read_only=True)
     try:
-        row = con.execute("select arg_max(run_id, loaded_at), max(loaded_at) from load_log").fetchone()
-        published = con.execute("select max(published_at) from publications").fetchone()[0]
+        row = one(con, "select arg_max(run_id, loaded_at), max(loaded_at) from load_log")
+        published = one(con, "select max(published_at) from publications")[0]
     finally:
         con.close()
     if row[1] is None or (published is not None and published >= row[1] and snapshot_path(db_path).exists()):

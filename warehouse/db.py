@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -104,6 +105,14 @@ def _retrying(open_: Callable[[], duckdb.DuckDBPyConnection], wait_s: float) -> 
             delay = min(delay * 2, 1.0)
 
 
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """The one row of an aggregate query (count, max: such a query always gives exactly one row)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise duckdb.InternalException(f"an aggregate query gave no row: {sql}")
+    return row
+
+
 def connect(path: str | Path, read_only: bool = False, wait_s: float = 120.0) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse file itself (the writer's side); a read-write one is migrated to the
     latest schema first. Readers should use `read_connection`, which never blocks the writer."""
@@ -172,8 +181,7 @@ def _why_unpublished(path: Path) -> str:
     except duckdb.Error:  # a run holds it: say what is known
         return f"nothing published from {path} yet (a run is writing it now)"
     try:
-        loads, last, run = con.execute("select count(*), max(loaded_at), arg_max(run_id, loaded_at) "
-                                       "from load_log").fetchone()
+        loads, last, run = one(con, "select count(*), max(loaded_at), arg_max(run_id, loaded_at) from load_log")
     except duckdb.Error:
         loads = 0
     finally:

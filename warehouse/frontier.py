@@ -6,8 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.frontier import Frontier
+
+if TYPE_CHECKING:
+    import duckdb
 
 FRONTIER_SQL = resources.files("warehouse") / "sql" / "frontier.sql"
 RAW_SQL = resources.files("warehouse") / "sql" / "raw_referenced.sql"
@@ -21,14 +25,14 @@ def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: i
 
     Reads the writer's file (read-only): the frontier is what the last committed load left, whether or not
     its checks passed. An absent warehouse is an empty frontier."""
-    from warehouse.db import connect
+    from warehouse.db import connect, one
 
     if not Path(db_path).exists():
         return Frontier()
     con = connect(db_path, read_only=True)
     try:
-        if not con.execute("select count(*) from information_schema.columns "
-                           "where table_name = 'urls' and column_name = 'next_due_at'").fetchone()[0]:
+        if not one(con, "select count(*) from information_schema.columns "
+                        "where table_name = 'urls' and column_name = 'next_due_at'")[0]:
             return Frontier()  # a warehouse from before the frontier: its first migration happens at load
         cur = con.execute(FRONTIER_SQL.read_text(encoding="utf-8"), {"seeds": seeds, "now": now, "limit": limit,
                                                                   "stale_before": now - timedelta(seconds=min_age_s)})
@@ -41,19 +45,19 @@ def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: i
     return Frontier(rows, known, profile)
 
 
-def _seed_profile(con: object, seeds: list[str]) -> dict:
+def _seed_profile(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> dict[str, Any]:
     """{"entities": [[name, type, salience], ...], "keywords": [...], "titles": [...]} of the stored seeds (empty before
     they are stored, or on a warehouse from before migration 0007)."""
+    from warehouse.db import one
     from warehouse.sqlfile import named_statements
 
-    if not con.execute("select count(*) from information_schema.tables "  # type: ignore[attr-defined]
-                       "where table_name = 'article_signatures'").fetchone()[0]:
+    if not one(con, "select count(*) from information_schema.tables where table_name = 'article_signatures'")[0]:
         return {}
     sql = dict(named_statements(PROFILE_SQL))
-    entities = [list(r) for r in con.execute(sql["entities"], {"seeds": seeds}).fetchall()]  # type: ignore[attr-defined]
+    entities = [list(r) for r in con.execute(sql["entities"], {"seeds": seeds}).fetchall()]
     keywords: list[str] = []
     titles: list[str] = []
-    for words, title in con.execute(sql["keywords"], {"seeds": seeds}).fetchall():  # type: ignore[attr-defined]
+    for words, title in con.execute(sql["keywords"], {"seeds": seeds}).fetchall():
         keywords += [w for w in words if w not in keywords]
         titles.append(title)
     return {"entities": entities, "keywords": keywords, "titles": titles} if entities else {}

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from core import storage
 from core.config import Grouping
 from warehouse.batch import verified_tables
-from warehouse.db import rollback, writer
+from warehouse.db import one, rollback, writer
 from warehouse.grouping import Regroup, group_batch
 from warehouse.sqlfile import run_named
 
@@ -49,7 +49,7 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
             group_batch(con, src["articles"], grouping, regroup)
             run_named(con, REFRESH_SQL, {})
-            days = con.execute("select count(distinct day) from touched_days").fetchone()[0]
+            days = one(con, "select count(distinct day) from touched_days")[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
             con.execute("commit")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import read_connection, writer
+from warehouse.db import one, read_connection, writer
 from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
@@ -95,13 +95,13 @@ def story_mentions(db_path: str | Path, story: str, entity: str | None = None, d
     """One story's entities by day (story_entity_daily), newest day first; KeyError for an unknown story,
     UnknownEntity for an unknown entity."""
     with read_connection(db_path) as con:
-        if not con.execute("select count(*) from stories where story_id = ?", [story]).fetchone()[0]:
+        if not one(con, "select count(*) from stories where story_id = ?", [story])[0]:
             raise KeyError(story)
     return query(db_path, "story_trends.sql", {"story": story, "entity_id": _entity_id(db_path, entity),
                                                "days": days, "since": since, "limit": limit})
 
 
-def rebuild_marts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild the marts whole on an open transaction (a repair): the load's refresh for every day that
     has articles or mart rows. Returns row counts."""
     con.execute("""
@@ -110,7 +110,7 @@ def rebuild_marts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
         union
         select distinct day from entity_daily_mart""")
     run_named(con, REFRESH_SQL, {})
-    return {table: con.execute(f"select count(*) from {table}").fetchone()[0]
+    return {table: one(con, f"select count(*) from {table}")[0]
             for table in ("entity_daily_mart", "entity_totals")}
 
 

@@ -57,7 +57,7 @@ entity = matches.iloc[0]
 if len(matches) > 1:
     ids = list(matches["entity_id"])
     labels = {r.entity_id: f"{r.name} ({r.type}, {r.articles} articles)" for r in matches.itertuples()}
-    chosen = st.selectbox("Written this way", ids, format_func=labels.get, key="entity_choice",
+    chosen = st.selectbox("Written this way", ids, format_func=lambda i: labels.get(i, i), key="entity_choice",
                           help="More than one entity is written this way; the one in most articles comes first.")
     entity = matches.set_index("entity_id").loc[chosen].to_frame().T.reset_index(names="entity_id").iloc[0]
 
