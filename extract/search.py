@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from core.canonical import canonical_url
+from core.dates import utc
 from extract.feeds import feed_items
 
 if TYPE_CHECKING:
@@ -88,15 +89,8 @@ def parse_gdelt(body: bytes) -> list[SearchHit]:
         raw = str(item.get("url") or "") if isinstance(item, dict) else ""
         url = canonical_url(raw) if raw.lower().startswith(("http://", "https://")) else None
         if url:
-            hits.append(SearchHit(url, str(item.get("title", "")), _seendate(item.get("seendate"))))
+            hits.append(SearchHit(url, str(item.get("title", "")), utc(item.get("seendate"))))
     return hits
-
-
-def _seendate(value: object) -> datetime | None:
-    try:
-        return datetime.strptime(str(value), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def parse_results(source: SearchSource, body: bytes, url: str) -> list[SearchHit]:

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from dateutil import parser as dateparser
 from lxml import html as lxml_html
 
 from core.canonical import canonical_url
+from core.dates import utc
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "report", "socialmediaposting",
@@ -93,19 +93,6 @@ def meta_tags(tree: lxml_html.HtmlElement) -> dict[str, str]:
     return out
 
 
-def to_utc(value: object) -> datetime | None:
-    """An ISO 8601 or free-form date string to an aware UTC datetime (naive means UTC)."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        stamp = dateparser.parse(value.strip())
-    except (ValueError, OverflowError, TypeError):
-        return None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp.astimezone(UTC)
-
-
 def _names(value: object) -> list[str]:
     if isinstance(value, list):
         return [n for v in value for n in _names(v)]
@@ -146,13 +133,13 @@ def _text_of(tree: lxml_html.HtmlElement, xpath: str) -> str:
 
 def _published(art: dict, meta: dict[str, str], tree: lxml_html.HtmlElement, url: str
                ) -> tuple[datetime | None, str | None]:
-    if stamp := to_utc(art.get("datePublished") or art.get("dateCreated")):
+    if stamp := utc(art.get("datePublished") or art.get("dateCreated")):
         return stamp, "json-ld"
     for key in PUBLISHED_META:
-        if stamp := to_utc(meta.get(key)):
+        if stamp := utc(meta.get(key)):
             return stamp, "meta"
     for value in tree.xpath("//time/@datetime")[:1]:
-        if stamp := to_utc(value):
+        if stamp := utc(value):
             return stamp, "time"
     if m := URL_DATE.search(url):
         return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC), "url"
@@ -160,10 +147,10 @@ def _published(art: dict, meta: dict[str, str], tree: lxml_html.HtmlElement, url
 
 
 def _modified(art: dict, meta: dict[str, str]) -> tuple[datetime | None, str | None]:
-    if stamp := to_utc(art.get("dateModified")):
+    if stamp := utc(art.get("dateModified")):
         return stamp, "json-ld"
     for key in MODIFIED_META:
-        if stamp := to_utc(meta.get(key)):
+        if stamp := utc(meta.get(key)):
             return stamp, "meta"
     return None, None
 
