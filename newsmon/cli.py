@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gzip
 import json
+import logging
 import os
 import sys
 import zlib
@@ -21,6 +22,7 @@ from core.config import ConfigError, Settings, load_settings, redact
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="newsmon: find articles related to seed stories, their entities, and trends.")
 err = Console(stderr=True, soft_wrap=True)  # a message is never cut or wrapped mid-word
+log = logging.getLogger("newsmon")
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (else $NEWSMON_CONFIG).")]
 
 
@@ -37,9 +39,39 @@ def _settings(ctx: typer.Context, config: Path | None) -> Settings:
 
 
 @app.callback()
-def main_options(ctx: typer.Context, config: ConfigOpt = None) -> None:
+def main_options(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Log each step and print a failure's traceback.")] = False,
+    log_file: Annotated[Path | None, typer.Option(
+        "--log-file", envvar="NEWSMON_LOG_FILE",
+        help="Append the log, with the traceback of any failure, to this file.")] = None,
+) -> None:
     """Options shared by every command."""
-    ctx.obj = {"config": config}
+    ctx.obj = {"config": config, "verbose": verbose, "log_file": log_file}
+    handlers: list[logging.Handler] = []
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if log_file is not None:
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as exc:
+            raise _fail(f"--log-file {log_file}: {exc.strerror or exc}", 2) from None
+    if handlers:
+        logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _keep_traceback(ctx: typer.Context, exc: BaseException, what: str) -> str:
+    """Log a failure's traceback (to --log-file, and on stderr with --verbose); the hint to add to its
+    one-line message when neither keeps it."""
+    options = ctx.obj or {}
+    if not (options.get("verbose") or options.get("log_file")):
+        return " (--verbose or --log-file FILE keeps the traceback)"
+    log.error("%s", what, exc_info=exc)
+    return f" (traceback in {options['log_file']})" if options.get("log_file") and not options.get("verbose") else ""
 
 
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
@@ -83,8 +115,9 @@ def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
             report = run_cycle(settings, progress=progress.message, on_stage=progress.stage)
     except RunInProgress as exc:
         raise _fail(f"refused: {exc}", 3) from None
-    except Exception as exc:  # one line for the user; the traceback is not theirs to read
-        raise _fail(_failure(exc, settings, progress.current)) from None
+    except Exception as exc:  # one line for the user; the traceback goes to --verbose / --log-file
+        message = _failure(exc, settings, progress.current)
+        raise _fail(message + _keep_traceback(ctx, exc, message)) from None
     states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())) or "no URL was due"
     err.print(f"run {report.run_id}: {states}; loaded {report.loaded.get('articles', 0)} articles, "
               f"{report.loaded.get('mentions', 0)} mentions; {report.checks} data checks passed; "

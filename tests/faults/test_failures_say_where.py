@@ -76,3 +76,22 @@ def test_readers_tell_a_failed_publish_from_no_publish(tmp_path, site):
     duckdb.connect(str(fresh / "newsmon.duckdb")).close()
     none = newsmon("trends", "--config", str(write_config(fresh / "newsmon.toml", make_settings(fresh, site))))
     assert "no cycle has passed its data checks" in none.stderr
+
+
+def test_a_failed_runs_traceback_is_kept_on_request(tmp_path, site):
+    """One line by default, with the way to the traceback; --verbose prints it, --log-file keeps it."""
+    (tmp_path / "a-file").write_text("not a folder")
+    settings = make_settings(tmp_path, site, db=tmp_path / "a-file" / "newsmon.duckdb")
+    config = str(write_config(tmp_path / "newsmon.toml", settings))
+    plain = newsmon("run", "--config", config)
+    assert plain.returncode == 1 and "Traceback" not in plain.stderr
+    assert "(--verbose or --log-file FILE keeps the traceback)" in plain.stderr
+    verbose = newsmon("--verbose", "run", "--config", config)
+    assert verbose.returncode == 1 and "Traceback (most recent call last)" in verbose.stderr
+    assert "newsmon.pipeline" in verbose.stderr or "pipeline.py" in verbose.stderr
+    log = tmp_path / "logs" / "newsmon.log"
+    logged = newsmon("--log-file", str(log), "run", "--config", config)
+    assert logged.returncode == 1 and "Traceback" not in logged.stderr and f"(traceback in {log})" in logged.stderr
+    kept = log.read_text(encoding="utf-8")
+    assert "run failed" in kept and "Traceback (most recent call last)" in kept
+    assert newsmon("--log-file", str(tmp_path / "a-file" / "x.log"), "run", "--config", config).returncode == 2
