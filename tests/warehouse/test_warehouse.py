@@ -1,9 +1,12 @@
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pytest
 
+import warehouse
 from newsmon.stage import load_batch
+from tests.conftest import read_rows
 from warehouse.batch import write_table
 from warehouse.checks import DataCheckFailed, load_checks, run_checks
 from warehouse.db import connect, migrations, publish
@@ -187,6 +190,12 @@ def test_trends_filters_and_marts(tmp_path):
     assert sorted(table_rows(db, "entity_totals")) == sorted(totals_by_load)  # the load's refresh = a rebuild
     totals = {r[1]: (r[3], r[4]) for r in table_rows(db, "entity_totals")}
     assert totals == {"Xi Jinping": (2, 2), "Vladimir Putin": (1, 1)}
+    # the mart the load refreshed day by day is the view, row for row: one definition (entity_daily_of)
+    assert read_rows(db, "select count(*) from (select * from entity_daily except all select * from "
+                         "entity_daily_mart union all (select * from entity_daily_mart except all "
+                         "select * from entity_daily))") == [(0,)]
+    refresh = (Path(warehouse.__file__).parent / "sql" / "refresh_days.sql").read_text(encoding="utf-8")
+    assert "entity_daily_of(" in refresh and "count(*) as mentions" not in refresh
 
 
 def test_read_only_open_of_missing_warehouse_is_clear(tmp_path):

@@ -10,54 +10,10 @@ where day in (select day from touched_days);
 delete from entity_daily_mart where day in (select day from touched_days);
 
 -- name: insert_mart_days
--- entity_daily (migration 0007: representatives only) restricted to the touched days before aggregating, so only their
--- articles' mentions are counted.
+-- entity_daily for the touched days only (the macro of migration 0009, the view's own definition).
 insert into entity_daily_mart
-with article_days as (
-    select
-        article_id,
-        cast(coalesce(published_at, fetched_at) as date) as day
-    from articles
-    where cast(coalesce(published_at, fetched_at) as date) in (select day from touched_days)
-        and duplicate_of is null
-),
-
-mention_counts as (
-    select
-        m.article_id,
-        m.entity_id,
-        count(*) as mentions
-    from mentions as m
-    semi join article_days as d on d.article_id = m.article_id
-    group by all
-),
-
-joined as (
-    select
-        d.day,
-        mc.entity_id,
-        mc.mentions,
-        coalesce(ae.salience, 0) as salience
-    from mention_counts as mc
-    inner join article_days as d on d.article_id = mc.article_id
-    left join article_entities as ae on ae.article_id = mc.article_id and ae.entity_id = mc.entity_id
-),
-
-final as (
-    select
-        j.day,
-        j.entity_id,
-        e.name,
-        e.type,
-        sum(j.mentions) as mentions,
-        count(*) as articles,
-        round(sum(j.salience), 4) as salience
-    from joined as j
-    inner join entities as e on e.entity_id = j.entity_id
-    group by all
-)
-
-select * from final order by entity_id, day;
+select * from entity_daily_of((select list(day) from touched_days))
+order by entity_id, day;
 
 -- name: touched_entities_after
 insert into touched_entities
