@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -124,3 +127,23 @@ class Stack:
         return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"limit": 100})["dag_runs"]
 
 
+@contextmanager
+def own_redis_db(first: int = 1, last: int = 15) -> Iterator[int]:
+    """A Redis database number no other test suite on this machine is using: claimed with SET NX in db 0
+    (expiring after two hours, should a suite die without releasing it), emptied and released afterwards."""
+    import redis
+
+    claims = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    for n in range(first, last + 1):
+        if claims.set(f"newsmon-test-suite:db{n}", token, nx=True, ex=7200):
+            break
+    else:
+        raise RuntimeError(f"every Redis database {first}..{last} is claimed by another newsmon test suite")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, db=n).flushdb()  # whatever an earlier, killed suite left
+        yield n
+    finally:
+        redis.Redis(host="127.0.0.1", port=6379, db=n).flushdb()
+        if claims.get(f"newsmon-test-suite:db{n}") == token.encode():
+            claims.delete(f"newsmon-test-suite:db{n}")

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import make_settings, write_config
-from tests.e2e.stack import AIRFLOW, LOAD_POOL, SERVICES, Stack, celery_env, free_port, psql
+from tests.e2e.stack import AIRFLOW, LOAD_POOL, SERVICES, Stack, celery_env, free_port, own_redis_db, psql
 from warehouse.db import read_connection
 
 pytestmark = pytest.mark.celery
@@ -24,9 +24,13 @@ pytestmark = pytest.mark.celery
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, site):
+    with own_redis_db() as redis_db:  # not shared with another suite running on this machine
+        yield from _stack(tmp_path_factory, site, redis_db)
+
+
+def _stack(tmp_path_factory, site, redis_db: int):
     home = tmp_path_factory.mktemp("airflow-celery")
     db_name = f"newsmon_e2e_{secrets.token_hex(4)}"
-    redis_db = 10 + secrets.randbelow(5)
     port = free_port()
     settings = make_settings(home, site, per_host_delay_s=0.3)
     config = write_config(home / "newsmon.toml", settings)
@@ -54,7 +58,6 @@ def stack(tmp_path_factory, site):
         yield stack
     finally:
         stack.stop_all()
-        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True, timeout=30)
         psql(f"drop database if exists {db_name} with (force)")
 
 
