@@ -1,12 +1,5 @@
-"""relate: redirects, one record per canonical URL, and memory that does not grow with the run."""
+"""relate: redirects and one record per canonical URL (its memory is measured in bench/relate_memory.py)."""
 
-import json
-import tracemalloc
-
-import pyarrow.parquet as pq
-
-from newsmon.stage import relate
-from tests.conftest import make_settings
 from transform.relate import RunIndex
 
 T = "2026-03-01T12:00:00+00:00"
@@ -51,24 +44,3 @@ def test_seed_wins_over_a_linked_copy_of_the_same_story():
     index.winners.clear()
     index._pick_winners()
     assert index.winners == {"http://n.example/a": "http://n.example/a"}
-
-
-def test_relate_streams_its_input(tmp_path, site):
-    """Memory while relating 2,000 parsed records of 40 KB each (80 MB of text) stays far below their size."""
-    settings = make_settings(tmp_path, site)
-    warm = tmp_path / "warm.jsonl"  # load the NER model and the gazetteers before measuring
-    warm.write_text(json.dumps(record("http://n.example/w")) + "\n", encoding="utf-8")
-    relate(settings, "warm-up", [str(warm)])
-    path = tmp_path / "parsed.jsonl"
-    with path.open("w", encoding="utf-8") as fh:
-        for i in range(2000):
-            text = "Xi Jinping spoke. " + "filler words here " * 2200
-            fh.write(json.dumps(record(f"http://n.example/a{i}", text=text)) + "\n")
-    tracemalloc.start()
-    batch = relate(settings, "r1", [str(path)])
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert pq.ParquetFile(f"{batch}/articles.parquet").metadata.num_rows == 2000
-    assert pq.ParquetFile(f"{batch}/urls.parquet").metadata.num_rows == 2000
-    assert path.stat().st_size > 80_000_000
-    assert peak < 40_000_000, f"relate held {peak / 1e6:.0f} MB for an {path.stat().st_size / 1e6:.0f} MB input"
