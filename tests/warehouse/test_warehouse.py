@@ -194,6 +194,8 @@ def test_trends_filters_and_marts(tmp_path):
     assert read_rows(db, "select count(*) from (select * from entity_daily except all select * from "
                          "entity_daily_mart union all (select * from entity_daily_mart except all "
                          "select * from entity_daily))") == [(0,)]
+    load_batch(db, batch(tmp_path, "no-articles", [], [], [], []))  # touches no day: refreshes none, not all
+    assert sorted(table_rows(db, "entity_daily_mart")) == sorted(read_rows(db, "select * from entity_daily"))
     refresh = (Path(warehouse.__file__).parent / "sql" / "refresh_days.sql").read_text(encoding="utf-8")
     assert "entity_daily_of(" in refresh and "count(*) as mentions" not in refresh
 

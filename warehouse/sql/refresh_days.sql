@@ -12,7 +12,7 @@ delete from entity_daily_mart where day in (select day from touched_days);
 -- name: insert_mart_days
 -- entity_daily for the touched days only (the macro of migration 0009, the view's own definition).
 insert into entity_daily_mart
-select * from entity_daily_of((select list(day) from touched_days))
+select * from entity_daily_of(coalesce((select list(day) from touched_days), []::date[]))  -- none: none, not all
 order by entity_id, day;
 
 -- name: touched_entities_after
