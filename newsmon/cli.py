@@ -548,6 +548,9 @@ def airflow_services(
     local = LocalAirflow((home or Path(settings.db).parent / "airflow").resolve(), config_path, port, address,
                          metadata_db)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop is a Ctrl-C
+    # Ctrl-C stops everything even when this process was started with SIGINT ignored (nohup, a shell's
+    # background job, a test runner's worker): Python installs no handler of its own then
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         login = local.login()
         env = local.env(login)
