@@ -137,3 +137,17 @@ def s3(s3_server, monkeypatch):
     fsspec.AbstractFileSystem.clear_instance_cache()
     yield s3_server, f"s3://{s3_server.bucket()}"
     fsspec.AbstractFileSystem.clear_instance_cache()
+
+
+# The longest files first, so that `make test`'s parallel workers (pytest-xdist, one file per worker at a
+# time) start them at once instead of finishing on them: each Celery file runs a whole Airflow cluster.
+LONG_FIRST = ("tests/e2e/", "tests/test_local_airflow", "tests/dags/test_dag_run", "tests/dashboard/test_browser",
+              "tests/faults/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((n for n, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: within a rank, the collected order

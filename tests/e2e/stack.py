@@ -17,6 +17,8 @@ from pathlib import Path
 
 import requests
 
+from warehouse.db import read_connection
+
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 PG = "postgresql+psycopg2://postgres@127.0.0.1:5432"
@@ -147,3 +149,30 @@ def own_redis_db(first: int = 1, last: int = 15) -> Iterator[int]:
         redis.Redis(host="127.0.0.1", port=6379, db=n).flushdb()
         if claims.get(f"newsmon-test-suite:db{n}") == token.encode():
             claims.delete(f"newsmon-test-suite:db{n}")
+
+
+def warehouse_rows(db: Path) -> dict[str, list]:
+    # Through the published snapshot, as every reader does: entity_trends may be writing the warehouse
+    # file itself right now (it runs on the Asset event of the run the test just waited for).
+    with read_connection(db) as con:
+        return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=str)
+                for t in ("articles", "entities", "mentions", "article_entities", "entity_aliases")}
+
+
+def trigger(stack: Stack, dag_id: str = "related_articles") -> str:
+    run = stack.request("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None})
+    return run["dag_run_id"]
+
+
+def stable_rows(db: Path) -> dict[str, list]:
+    """The rows two crawls of the same site agree on: no fetch times, run ids or first-seen times, and a
+    page or feed that a second visit found unchanged (304) counts as what the first visit made of it
+    (the scheduler's own first run may have visited the single-machine warehouse's pages twice)."""
+    queries = {"articles": "select article_id, canonical_url, title, word_count, story_id is not null from articles",
+               "entities": "select entity_id, name, type from entities",
+               "mentions": "select * from mentions",
+               "urls": "select url, case state when 'unchanged' then 'stored' else state end, article_id, relation,"
+                       " case when detail like '%Not Modified%' or detail like 'feed with %' then null"
+                       " else detail end from urls"}
+    with read_connection(db) as con:
+        return {t: sorted(con.execute(sql).fetchall(), key=str) for t, sql in queries.items()}
