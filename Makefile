@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest -n 4 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Re-resolve the pins in a scratch venv from pyproject.toml's ranges (needs the package registry).
 lock:

@@ -1,8 +1,7 @@
 """The Celery stack each test file of this folder gets (module scope): newsmon on a real Airflow cluster,
 CeleryExecutor on PostgreSQL and Redis, the api-server, scheduler, dag-processor, triggerer and Celery
-workers running as processes (the services of docker-compose.yml, without Docker). Each file has a stack
-of its own, so the files can run in parallel (`make test` runs them on separate pytest-xdist workers);
-everything is torn down afterwards, the database dropped and the Redis database released."""
+workers running as processes (the services of docker-compose.yml, without Docker). Everything is torn
+down afterwards, the database dropped and the Redis database released."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import pytest
 import requests
 
 from tests.conftest import make_settings, write_config
-from tests.e2e.stack import AIRFLOW, LOAD_POOL, SERVICES, Stack, celery_env, free_port, own_redis_db, psql, trigger
+from tests.e2e.stack import AIRFLOW, LOAD_POOL, SERVICES, Stack, celery_env, free_port, own_redis_db, psql
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +54,3 @@ def _stack(tmp_path_factory, site, redis_db: int):
     finally:
         stack.stop_all()
         psql(f"drop database if exists {db_name} with (force)")
-
-
-@pytest.fixture(scope="module")
-def filled(stack):
-    """The stack after one successful related_articles run: a warehouse to compare later runs with."""
-    assert stack.wait_run("related_articles", trigger(stack)) == "success"
-    return stack
