@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from core import storage
 from core.canonical import host_of
@@ -35,6 +36,17 @@ def next_due(first_seen: datetime, checked: datetime, steps: tuple[float, ...] |
     return checked + timedelta(seconds=steps[-1])
 
 
+class SeedProfile(TypedDict, total=False):
+    """What the seeds are about, for the search sources' queries (extract.search.build_query): their
+    entities [name, type, salience] most salient first, keywords most frequent first, and titles. Empty
+    before the seeds are parsed. (The relevance score's profile, transform.relevance.Profile, is the same
+    seeds' entities and terms as sets, built from their texts when a run relates its records.)"""
+
+    entities: list[list[Any]]
+    keywords: list[str]
+    titles: list[str]
+
+
 @dataclass
 class Frontier:
     """What a cycle plans from (read by warehouse.frontier): frontier rows by tier (0 seeds, 1 feeds,
@@ -42,7 +54,7 @@ class Frontier:
 
     rows: list[dict] = field(default_factory=list)
     known: set[str] = field(default_factory=set)
-    profile: dict = field(default_factory=dict)  # the stored seeds' entities and keywords (search queries)
+    profile: SeedProfile = field(default_factory=lambda: SeedProfile())  # the stored seeds' (search queries)
 
     def tier(self, n: int) -> list[dict]:
         return [r for r in self.rows if r["tier"] == n]

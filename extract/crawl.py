@@ -20,12 +20,12 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from core import storage
 from core.canonical import canonical_url, host_of
 from core.dates import iso
-from core.frontier import Budget, Frontier, order_revisits, order_unfetched
+from core.frontier import Budget, Frontier, SeedProfile, order_revisits, order_unfetched
 from core.staging import Fetch, Record, Shard, candidate, read_records, staging_dir, write_records
 from extract.client import Fetcher
 from extract.decode import page_html
@@ -242,7 +242,7 @@ def _search(settings: Settings, files: _RunFiles, progress: Progress) -> list[Re
     """Ask every `[[search]]` source once; candidates for their results (each URL once), requests logged
     in searches.jsonl. A source that fails costs only its own results this cycle."""
     profile_file = files.dir / "profile.json"
-    profile = json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {}
+    profile = cast(SeedProfile, json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {})
     built = build_query(profile)
     out, log, taken = [], [], set()
     for source in settings.search:

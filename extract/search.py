@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode
 
 from core.canonical import canonical_url
 from core.dates import utc
+from core.frontier import SeedProfile
 from extract.feeds import feed_items
 
 if TYPE_CHECKING:
@@ -44,9 +45,8 @@ class SearchHit:
     published_at: datetime | None
 
 
-def build_query(profile: dict) -> str | None:
-    """The query for a profile {"entities": [[name, type, salience], ...] most salient first, "keywords":
-    [...] most frequent first, "titles": [...]}; None when the profile has neither entities nor keywords.
+def build_query(profile: SeedProfile) -> str | None:
+    """The query for the seeds' profile; None when it has neither entities nor keywords.
 
     Names: the two most salient people, organisations or events (places and groups only when fewer
     than two of those), quoted. Term: the most frequent keyword that is also a word of a seed's headline

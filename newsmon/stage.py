@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from core import storage
 from core.config import Grouping
 from core.dates import utc
+from core.frontier import SeedProfile
 from core.staging import Record, Shard, read_records, staging_dir, stream_records
 from extract import crawl
 from extract.decode import page_html
@@ -128,10 +129,8 @@ def _seed_texts(records: Iterable[Record], store: RawStore, model: str) -> list[
     return [([m["entity"] for m in r["mentions"]], r["article"]["text"]) for r in parsed]
 
 
-def seed_search_profile(seeds: list[Record], store: RawStore, model: str) -> dict[str, Any]:
-    """The seeds' profile for search queries, from their fetched pages (before they are stored):
-    {"entities": [[name, type, salience], ...] most salient first, "keywords": [...] most frequent first,
-    "titles": [...]}."""
+def seed_search_profile(seeds: list[Record], store: RawStore, model: str) -> SeedProfile:
+    """The seeds' profile for search queries, from their fetched pages (before they are stored)."""
     usable = [r for r in seeds if r.get("fetch", {}).get("state") in ("ok", "not_modified")]
     entities: dict[tuple[str, str], float] = {}
     keywords: list[str] = []
@@ -145,8 +144,8 @@ def seed_search_profile(seeds: list[Record], store: RawStore, model: str) -> dic
             entities[key] = max(entities.get(key, 0.0), s["salience"])
         keywords += [w for w in ranked_terms(rec["article"]["text"]) if w not in keywords]
     ranked = sorted(entities.items(), key=lambda kv: (-kv[1], kv[0][0]))
-    return {"entities": [[n, t, v] for (n, t), v in ranked], "keywords": keywords, "titles": titles} \
-        if ranked else {}
+    return SeedProfile(entities=[[n, t, v] for (n, t), v in ranked], keywords=keywords, titles=titles) \
+        if ranked else SeedProfile()
 
 
 def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:

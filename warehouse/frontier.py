@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from core.frontier import Frontier
+from core.frontier import Frontier, SeedProfile
 
 if TYPE_CHECKING:
     import duckdb
@@ -45,14 +45,13 @@ def read_frontier(db_path: str | Path, seeds: list[str], now: datetime, limit: i
     return Frontier(rows, known, profile)
 
 
-def _seed_profile(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> dict[str, Any]:
-    """{"entities": [[name, type, salience], ...], "keywords": [...], "titles": [...]} of the stored seeds (empty before
-    they are stored, or on a warehouse from before migration 0007)."""
+def _seed_profile(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> SeedProfile:
+    """The stored seeds' profile (empty before they are stored, or on a warehouse from before migration 0007)."""
     from warehouse.db import one
     from warehouse.sqlfile import named_statements
 
     if not one(con, "select count(*) from information_schema.tables where table_name = 'article_signatures'")[0]:
-        return {}
+        return SeedProfile()
     sql = dict(named_statements(PROFILE_SQL))
     entities = [list(r) for r in con.execute(sql["entities"], {"seeds": seeds}).fetchall()]
     keywords: list[str] = []
@@ -60,7 +59,7 @@ def _seed_profile(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> dict[str,
     for words, title in con.execute(sql["keywords"], {"seeds": seeds}).fetchall():
         keywords += [w for w in words if w not in keywords]
         titles.append(title)
-    return {"entities": entities, "keywords": keywords, "titles": titles} if entities else {}
+    return SeedProfile(entities=entities, keywords=keywords, titles=titles) if entities else SeedProfile()
 
 
 def referenced_raw(db_path: str | Path, hashes: Iterable[str]) -> set[str]:
