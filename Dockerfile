@@ -13,6 +13,7 @@ COPY --chown=airflow:root transform /opt/newsmon/transform
 COPY --chown=airflow:root warehouse /opt/newsmon/warehouse
 COPY --chown=airflow:root sample_site /opt/newsmon/sample_site
 COPY --chown=airflow:root dags /opt/newsmon/dags
+COPY --chown=airflow:root dashboard /opt/newsmon/dashboard
 COPY --chown=airflow:root config/compose.toml /opt/newsmon/config/newsmon.toml
 RUN pip install --no-cache-dir --no-deps /opt/newsmon
 

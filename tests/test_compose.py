@@ -67,6 +67,13 @@ def test_image_installs_the_lock_and_matches_pins():
     assert f"FROM apache/airflow:{airflow_pin}-python3.11" in dockerfile
     assert "pip install --no-cache-dir -r /opt/newsmon/requirements.lock" in dockerfile
     assert "COPY --chown=airflow:root dags /opt/newsmon/dags" in dockerfile
+    # every package the project installs is in the image (pyproject's packages.find, sample_site aside)
+    import tomllib
+
+    packages = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    for pattern in packages["tool"]["setuptools"]["packages"]["find"]["include"]:
+        name = pattern.rstrip("*")
+        assert f"COPY --chown=airflow:root {name} /opt/newsmon/{name}" in dockerfile, name
     env = compose()["services"]["airflow-scheduler"]["environment"]
     assert f"AIRFLOW__CORE__DAGS_FOLDER={env['AIRFLOW__CORE__DAGS_FOLDER']}" in dockerfile
     assert f"NEWSMON_CONFIG={env['NEWSMON_CONFIG']}" in dockerfile
@@ -194,3 +201,14 @@ def test_the_stack_refuses_a_missing_or_default_secret_before_anything_starts():
             assert service["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully", name
     assert "basic_auth" in (PROJECT / "config" / "Caddyfile").read_text(encoding="utf-8")
     assert services["dashboard-proxy"]["depends_on"] == ["dashboard"]
+
+
+def test_services_that_mount_the_code_mount_all_of_it_they_run():
+    """A service with the project's folders mounted (edits without a rebuild) mounts the ground package
+    too, and the dashboard its own code: a folder left out would run the image's stale copy, or none."""
+    services = compose()["services"]
+    for name, service in services.items():
+        volumes = mounts(service)
+        if "./newsmon" in volumes:
+            assert {"./core", "./extract", "./transform", "./warehouse"} <= set(volumes), name
+    assert "./dashboard" in mounts(services["dashboard"])
