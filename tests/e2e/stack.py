@@ -50,9 +50,12 @@ def celery_env(home: Path, db_name: str, redis_db: int, port: int, config: Path,
             "AIRFLOW__CORE__FERNET_KEY": "",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "15",  # heartbeats come every second (below)
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
-            "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2"}
+            "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+            # a task slot frees within a second of its task ending, not up to 5 s later (the supervisor
+            # notices the exit when its select wakes: at most every min_heartbeat_interval)
+            "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1"}
 
 
 def free_port() -> int:
