@@ -20,7 +20,7 @@ from core import storage
 from core.config import Grouping
 from core.dates import utc
 from core.frontier import SeedProfile
-from core.staging import Record, Shard, read_records, staging_dir, stream_records
+from core.staging import Record, Shard, read_records, staging_dir, stream_records, write_records
 from extract import crawl
 from extract.decode import page_html
 from extract.errors import FetchFailed
@@ -116,9 +116,7 @@ def parse_manifest(settings: Settings, manifest: str) -> str:
     """Parse one fetched shard; return the path of its parsed JSON lines."""
     records = parse_records(read_records(manifest), RawStore(settings.data_dir), settings.spacy_model)
     source = storage.at(manifest)
-    out = source.parent.parent / "parsed" / source.name
-    storage.write_text(out, "".join(json.dumps(r, default=str) + "\n" for r in records))
-    return str(out)
+    return str(write_records(source.parent.parent / "parsed" / source.name, records))
 
 
 def _seed_texts(records: Iterable[Record], store: RawStore, model: str) -> list[tuple[list[str], str]]:
