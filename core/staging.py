@@ -21,6 +21,7 @@ from upath import UPath
 
 from core import storage
 from core.dates import iso
+from core.frontier import SeedProfile
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -138,6 +139,16 @@ def stream_records(paths: Iterable[storage.Location]) -> Iterator[Record]:
 def read_records(path: storage.Location) -> list[Record]:
     """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
     return list(stream_records([path]))
+
+
+def read_seed_profile(run_dir: UPath) -> SeedProfile:
+    """The seeds' profile a run's search sources query from (profile.json); empty when none is written."""
+    path = run_dir / "profile.json"
+    return cast(SeedProfile, json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})
+
+
+def write_seed_profile(run_dir: UPath, profile: SeedProfile) -> None:
+    storage.write_text(run_dir / "profile.json", json.dumps(profile))
 
 
 def write_records(path: storage.Location, records: Iterable[Record] | Iterable[dict[str, Any]]) -> UPath:

@@ -16,17 +16,26 @@ The records are core.staging's Record."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from core import storage
 from core.canonical import canonical_url, host_of
 from core.dates import iso
-from core.frontier import Budget, Frontier, SeedProfile, order_revisits, order_unfetched
-from core.staging import Fetch, Record, Shard, candidate, read_records, staging_dir, write_records
+from core.frontier import Budget, Frontier, order_revisits, order_unfetched
+from core.staging import (
+    Fetch,
+    Record,
+    Shard,
+    candidate,
+    read_records,
+    read_seed_profile,
+    staging_dir,
+    write_records,
+    write_seed_profile,
+)
 from extract.client import Fetcher
 from extract.decode import page_html
 from extract.errors import FetchFailed
@@ -146,7 +155,7 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
     write_records(files.dir / "revisits.jsonl", revisits)
     storage.write_text(files.dir / "known.txt", "".join(u + "\n" for u in sorted(frontier.known)))
     files.add_seen([r["url"] for r in wanted])
-    storage.write_text(files.dir / "profile.json", json.dumps(frontier.profile))
+    write_seed_profile(files.dir, frontier.profile)
     budget.save(files.dir / "budget.json")
     progress(f"plan: {len(chosen)} URLs in round 1, {len(revisits)} revisit candidates")
     return files.shards(1, chosen)
@@ -241,9 +250,7 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
 def _search(settings: Settings, files: _RunFiles, progress: Progress) -> list[Record]:
     """Ask every `[[search]]` source once; candidates for their results (each URL once), requests logged
     in searches.jsonl. A source that fails costs only its own results this cycle."""
-    profile_file = files.dir / "profile.json"
-    profile = cast(SeedProfile, json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {})
-    built = build_query(profile)
+    built = build_query(read_seed_profile(files.dir))
     out, log, taken = [], [], set()
     for source in settings.search:
         query = source.query or built

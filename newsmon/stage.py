@@ -10,7 +10,6 @@ ledger state."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -20,7 +19,16 @@ from core import storage
 from core.config import Grouping
 from core.dates import utc
 from core.frontier import SeedProfile
-from core.staging import Record, Shard, read_records, staging_dir, stream_records, write_records
+from core.staging import (
+    Record,
+    Shard,
+    read_records,
+    read_seed_profile,
+    staging_dir,
+    stream_records,
+    write_records,
+    write_seed_profile,
+)
 from extract import crawl
 from extract.decode import page_html
 from extract.errors import FetchFailed
@@ -164,13 +172,10 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
            progress: crawl.Progress = crawl.quiet) -> list[Shard]:
     """A fetch round after the first (extract.crawl.expand). Before round 2 asks the search sources, this
     run's seeds' profile is written for them when the warehouse has none stored yet (a first cycle)."""
-    if round_no == 2 and settings.search:
-        profile_file = staging_dir(settings, run_id) / "profile.json"
-        stored = json.loads(profile_file.read_text(encoding="utf-8")) if profile_file.exists() else {}
-        if not stored:
-            seeds = [r for path in filter(None, manifests) for r in read_records(path) if r["relation"] == "seed"]
-            profile = seed_search_profile(seeds, RawStore(settings.data_dir), settings.spacy_model)
-            storage.write_text(profile_file, json.dumps(profile))
+    run_dir = staging_dir(settings, run_id)
+    if round_no == 2 and settings.search and not read_seed_profile(run_dir):
+        seeds = [r for path in filter(None, manifests) for r in read_records(path) if r["relation"] == "seed"]
+        write_seed_profile(run_dir, seed_search_profile(seeds, RawStore(settings.data_dir), settings.spacy_model))
     return crawl.expand(settings, run_id, manifests, round_no, progress)
 
 
