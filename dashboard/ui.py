@@ -71,16 +71,18 @@ def context() -> tuple[data.Warehouse, date, date]:
     return st.session_state["newsmon_wh"], start, end
 
 
-def url_choice(container: DeltaGenerator, label: str, key: str, labels: dict[str, str], placeholder: str,
+def url_choice(container: DeltaGenerator | None, label: str, key: str, labels: dict[str, str], placeholder: str,
                help: str | None = None) -> str | None:
-    """A selectbox of ids shown by their labels, with the chosen id (not its label) in the URL parameter
-    `key`; a link that names an id selects it. (Streamlit's own binding would put the label in the URL.)"""
+    """A selectbox of ids shown by their labels (in `container`, None: the page itself), with the chosen id
+    (not its label) in the URL parameter `key`; a link that names an id selects it. (Streamlit's own
+    binding would put the label in the URL.)"""
     state, written = f"{key}_pick", f"{key}_in_url"
     wanted = st.query_params.get(key)
     if wanted != st.session_state.get(written) and (wanted is None or wanted in labels):
         st.session_state[state] = wanted  # the URL changed under us: a shared link, or a page link
-    value = container.selectbox(label, list(labels), index=None, format_func=lambda i: labels.get(i, i), key=state,
-                                placeholder=placeholder, help=help)
+    selectbox = container.selectbox if container is not None else st.selectbox
+    value = selectbox(label, list(labels), index=None, format_func=lambda i: labels.get(i, i), key=state,
+                      placeholder=placeholder, help=help)
     if value is None:
         st.query_params.pop(key, None)
     else:

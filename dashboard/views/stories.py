@@ -30,8 +30,7 @@ def _all_stories() -> None:
     st.session_state["story_pick"] = None
 
 
-story = ui.url_choice(st.container(), "Story", "story", labels,
-                      f"All {len(stories):,} stories with articles in the range")
+story = ui.url_choice(None, "Story", "story", labels, f"All {len(stories):,} stories with articles in the range")
 
 if story is None:
     if stories.empty:
