@@ -45,6 +45,20 @@ class SearchSource(BaseModel):
         return self
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """The config keys of duplicate and story detection (docs: configuration), with their defaults."""
+
+    duplicate_threshold: float = 0.5
+    duplicate_window_days: float = 7.0
+    story_threshold: float = 0.45
+    story_window_days: float = 3.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> Grouping:
+        return cls(**{k: getattr(settings, k) for k in cls.__dataclass_fields__})
+
+
 class Settings(BaseModel):
     """Every documented config key, with its default (see README, "Configuration")."""
 
@@ -90,10 +104,10 @@ class Settings(BaseModel):
     max_alerts_per_run: Annotated[int, Field(ge=0)] = 20
     search: list[SearchSource] = []
     sitemap_days: Annotated[float, Field(ge=0, le=3650)] = 2.0
-    duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
-    duplicate_window_days: Annotated[float, Field(ge=0, le=365)] = 7.0
-    story_threshold: Annotated[float, Field(gt=0, le=1)] = 0.45
-    story_window_days: Annotated[float, Field(ge=0, le=365)] = 3.0
+    duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = Grouping.duplicate_threshold
+    duplicate_window_days: Annotated[float, Field(ge=0, le=365)] = Grouping.duplicate_window_days
+    story_threshold: Annotated[float, Field(gt=0, le=1)] = Grouping.story_threshold
+    story_window_days: Annotated[float, Field(ge=0, le=365)] = Grouping.story_window_days
 
     @field_validator("data_dir", mode="before")
     @classmethod
@@ -191,17 +205,3 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         return Settings(**raw)
     except ValidationError as exc:
         raise ConfigError(f"bad config {path}: {_one_line(exc)}") from None
-
-
-@dataclass(frozen=True)
-class Grouping:
-    """The config keys of duplicate and story detection (docs: configuration), with their defaults."""
-
-    duplicate_threshold: float = 0.5
-    duplicate_window_days: float = 7.0
-    story_threshold: float = 0.45
-    story_window_days: float = 3.0
-
-    @classmethod
-    def of(cls, settings: Settings) -> Grouping:
-        return cls(**{k: getattr(settings, k) for k in cls.__dataclass_fields__})
