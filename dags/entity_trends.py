@@ -9,12 +9,10 @@ days each batch touched.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import dag, task
 
-from newsmon.assets import LOAD_POOL, WAREHOUSE, WAREHOUSE_QUEUE
+from newsmon.assets import LOAD_POOL, TASK_RETRY_DELAY, WAREHOUSE, WAREHOUSE_QUEUE
 
 
 @dag(
@@ -22,7 +20,7 @@ from newsmon.assets import LOAD_POOL, WAREHOUSE, WAREHOUSE_QUEUE
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "newsmon", "retries": 2, "retry_delay": timedelta(seconds=30),
+    default_args={"owner": "newsmon", "retries": 2, "retry_delay": TASK_RETRY_DELAY,
                   "retry_exponential_backoff": 2.0},
     tags=["newsmon", "trends"],
     doc_md=__doc__,

@@ -26,12 +26,12 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
-from newsmon.assets import LOAD_POOL, WAREHOUSE, WAREHOUSE_QUEUE
+from newsmon.assets import LOAD_POOL, TASK_RETRY_DELAY, WAREHOUSE, WAREHOUSE_QUEUE
 
 default_args = {
     "owner": "newsmon",
     "retries": 3,
-    "retry_delay": timedelta(seconds=20),
+    "retry_delay": TASK_RETRY_DELAY,
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=10),
 }

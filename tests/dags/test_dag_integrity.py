@@ -75,16 +75,24 @@ def test_tasks_that_open_the_duckdb_file_run_on_the_warehouse_queue(dagbag):
     assert {q for k, q in queues.items() if k not in warehouse} == {"default"}
 
 
-def test_the_warehouse_queue_comes_from_the_config(tmp_path):
+def test_the_warehouse_queue_and_the_retry_delay_come_from_the_config(tmp_path):
     config = tmp_path / "newsmon.toml"
-    config.write_text('seeds = ["https://example.test/a"]\nwarehouse_queue = "duckdb-host-1"\n', encoding="utf-8")
+    config.write_text('seeds = ["https://example.test/a"]\nwarehouse_queue = "duckdb-host-1"\n'
+                      'task_retry_delay_s = 2.5\n', encoding="utf-8")
     code = ("import runpy\n"
-            "g = runpy.run_path('dags/related_articles.py')\n"
-            "print(g['related_articles']().get_task('load').queue)")
+            "for name in ('related_articles', 'entity_trends'):\n"
+            "    dag = runpy.run_path(f'dags/{name}.py')[name]()\n"
+            "    print(name, sorted({t.queue for t in dag.tasks if t.pool == 'newsmon_warehouse'}),\n"
+            "          sorted({t.retry_delay.total_seconds() for t in dag.tasks}))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT,
                          env={**os.environ, **AIRFLOW_ENV, "NEWSMON_CONFIG": str(config)}, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
-    assert res.stdout.strip().splitlines()[-1] == "duckdb-host-1"
+    assert res.stdout.strip().splitlines()[-2:] == ["related_articles ['duckdb-host-1'] [2.5]",
+                                                    "entity_trends ['duckdb-host-1'] [2.5]"]
+
+
+def test_the_default_retry_delay_is_twenty_seconds(dagbag):
+    assert {t.retry_delay.total_seconds() for d in dagbag.dags.values() for t in d.tasks} == {20.0}
 
 
 def test_entity_trends_runs_on_the_warehouse_asset(dagbag):

@@ -27,7 +27,8 @@ def _stack(tmp_path_factory, site, redis_db: int):
     home = tmp_path_factory.mktemp("airflow-celery")
     db_name = f"newsmon_e2e_{secrets.token_hex(4)}"
     port = free_port()
-    settings = make_settings(home, site, per_host_delay_s=0.3)
+    # a failed task's retry comes 2 s later, not the default 20 s: the killed-worker test waits for one
+    settings = make_settings(home, site, per_host_delay_s=0.3, task_retry_delay_s=2.0)
     config = write_config(home / "newsmon.toml", settings)
     env = {**os.environ, **celery_env(home, db_name, redis_db, port, config, secrets.token_hex(16))}
     psql(f"create database {db_name}")
