@@ -8,19 +8,26 @@ from datetime import UTC, datetime
 from dateutil import parser as dateparser
 
 
+def as_written(value: object) -> datetime | None:
+    """A date as the text states it: aware when it gives a zone, naive when it does not; None when
+    `value` is empty or not a date."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())  # the common case, fast
+    except ValueError:
+        try:
+            return dateparser.parse(value.strip())
+        except (ValueError, OverflowError, TypeError):
+            return None
+
+
 def utc(value: object) -> datetime | None:
     """An aware UTC datetime, or None when `value` is empty or not a date."""
-    if isinstance(value, datetime):
-        stamp = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            stamp = datetime.fromisoformat(value.strip())  # the common case, fast
-        except ValueError:
-            try:
-                stamp = dateparser.parse(value.strip())
-            except (ValueError, OverflowError, TypeError):
-                return None
-    else:
+    stamp = as_written(value)
+    if stamp is None:
         return None
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 

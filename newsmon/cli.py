@@ -185,6 +185,7 @@ def _parse_file(path: Path, url: str, limit: int = MAX_INPUT_BYTES) -> tuple[dic
     return {"source": str(path), "url": url or None, "canonical_url": art.canonical_url or None,
             "title": art.title, "authors": art.authors,
             "published_at": art.published_at.isoformat() if art.published_at else None,
+            "published_day": art.published_day.isoformat() if art.published_day else None,
             "language": art.language, "text": art.text}, None
 
 

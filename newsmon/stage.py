@@ -113,7 +113,7 @@ def parse_records(records: list[Record], store: RawStore, model: str, every_body
 
 def _article_row(rec: Record, art: Article) -> dict[str, Any]:
     row = asdict(art)
-    for key in ("published_at", "modified_at"):
+    for key in ("published_at", "modified_at", "published_day"):
         row[key] = row[key].isoformat() if row[key] else None
     row.update(article_id=article_id(art.canonical_url), word_count=len(art.text.split()),
                fetched_at=rec["fetch"]["fetched_at"], raw_sha256=rec["fetch"]["raw_sha256"])

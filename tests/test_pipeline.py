@@ -2,6 +2,7 @@
 
 import itertools
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
@@ -91,6 +92,14 @@ def test_entity_daily_by_publication_day(cycle):
     days = [str(d) for d, _, _ in rows]
     assert "2022-06-15" in days  # the seed's publication day (08:30 UTC)
     assert all(m >= a >= 1 for _, m, a in rows)
+
+
+def test_the_publishers_day_is_stored_beside_the_utc_instant(cycle):
+    settings, _ = cycle
+    rows = read_rows(settings.db, "select published_at, published_day, published_offset_min from articles")
+    assert rows and all(day is not None and offset is not None for _, day, offset in rows)
+    assert all(day == (at + timedelta(minutes=offset)).date() for at, day, offset in rows)
+    assert {offset for _, _, offset in rows} <= {0, 60}  # the sample site's stamps are +00:00 or +01:00
 
 
 def test_politeness_holds_across_stages(tmp_path, fresh_site):

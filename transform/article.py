@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import trafilatura
-from htmldate import find_date
 
 from transform.boilerplate import PRUNE_XPATH, clean_text
+from transform.dates import find_published
 from transform.metadata import NOT_SINGLE_STORY, clean_authors, parse_html, read_metadata, strip_site_suffix
 from transform.records import Article
 
@@ -66,20 +66,17 @@ def drop_title_line(text: str, title: str, description: str | None = None) -> st
 def extract_article(html: str, url: str, feed_published: datetime | None = None) -> Article | NotArticle:
     """Parse one page; returns NotArticle with a reason for pages that carry no single story.
 
-    The publication time comes from JSON-LD, meta tags, <time>, the URL, then the feed item that
-    listed the page (`feed_published`), and last from htmldate's reading of the whole page."""
+    The publication time and the publisher's stated day come from transform.dates (JSON-LD, meta tags,
+    the article's own <time>, the URL, the feed item that listed the page (`feed_published`), and last
+    htmldate's reading of the whole page)."""
     tree = parse_html(html)
     if tree is None:
         return NotArticle("not an HTML document")
     meta = read_metadata(tree, url)
     if "liveblogposting" in meta.page_types or (meta.page_types & NOT_SINGLE_STORY and not meta.marked_article):
         return NotArticle(f"a collection page ({', '.join(sorted(meta.page_types & NOT_SINGLE_STORY))})")
-    published, pub_src = meta.published_at, meta.published_source
-    if published is None and feed_published is not None:
-        published, pub_src = feed_published.astimezone(UTC), "feed"
-    if published is None and (found := find_date(html, original_date=True, extensive_search=False,
-                                                 outputformat="%Y-%m-%d")):
-        published, pub_src = datetime.fromisoformat(found).replace(tzinfo=UTC), "htmldate"
+    published = find_published(tree, html, meta.canonical_url or url, meta.article_object, meta.meta,
+                               feed_published)
     if not meta.marked_article and len(tree.xpath("//article")) >= LISTING_ARTICLES:
         return NotArticle(f"a listing of {len(tree.xpath('//article'))} stories without article markup")
     text = drop_title_line(main_text(html, url or None), meta.title, meta.description)
@@ -88,7 +85,8 @@ def extract_article(html: str, url: str, feed_published: datetime | None = None)
         return NotArticle(f"{'no article markup and ' if not meta.marked_article else ''}{words} words of main text")
     return Article(
         url=url, canonical_url=meta.canonical_url or url, title=meta.title, text=text, authors=meta.authors,
-        published_at=published, published_source=pub_src, modified_at=meta.modified_at,
+        published_at=published.at, published_source=published.source, published_day=published.day,
+        published_offset_min=published.offset_min, modified_at=meta.modified_at,
         modified_source=meta.modified_source, language=meta.language, site_name=meta.site_name,
         description=meta.description,
     )

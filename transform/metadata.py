@@ -1,11 +1,12 @@
-"""Article metadata from one parsed lxml tree: JSON-LD first, then OpenGraph/meta tags, then the page."""
+"""Article metadata from one parsed lxml tree: JSON-LD first, then OpenGraph/meta tags, then the page.
+The publication date is transform.dates' (it also reads the page's text)."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import html as lxml_html
 
@@ -18,13 +19,10 @@ ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnews
 # Pages that carry several stories or updates: marked not_article rather than extracted as a mash-up.
 NOT_SINGLE_STORY = {"collectionpage", "itemlist", "imagegallery", "mediagallery", "searchresultspage",
                     "liveblogposting"}
-URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 BYLINE_PREFIX = re.compile(r"^\s*(by|written by|words by|reporting by|posted by|von|par|por)\s+", re.I)
 AUTHOR_NOISE = re.compile(r"(email the author|follow on \w+|twitter|facebook|@\w+|updated|published)", re.I)
 JOB_TITLE = re.compile(r"\b(reporter|editor|correspondent|writer|columnist|contributor|staff|desk|"
                        r"journalist|producer|analyst)s?\b", re.I)
-PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-                  "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 
 
@@ -36,8 +34,6 @@ class Metadata:
     title: str = ""
     site_name: str | None = None
     authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    published_source: str | None = None
     modified_at: datetime | None = None
     modified_source: str | None = None
     language: str | None = None
@@ -45,6 +41,8 @@ class Metadata:
     article_body: str | None = None  # JSON-LD articleBody, if the page has one
     marked_article: bool = False  # JSON-LD Article type or og:type article
     page_types: set[str] = field(default_factory=set)
+    article_object: dict = field(default_factory=dict)  # the JSON-LD Article object, {} when none
+    meta: dict[str, str] = field(default_factory=dict)  # the page's <meta> tags (meta_tags)
 
 
 def parse_html(html: str | bytes) -> lxml_html.HtmlElement | None:
@@ -131,21 +129,6 @@ def _text_of(tree: lxml_html.HtmlElement, xpath: str) -> str:
     return " ".join(found[0].text_content().split()) if found else ""
 
 
-def _published(art: dict, meta: dict[str, str], tree: lxml_html.HtmlElement, url: str
-               ) -> tuple[datetime | None, str | None]:
-    if stamp := utc(art.get("datePublished") or art.get("dateCreated")):
-        return stamp, "json-ld"
-    for key in PUBLISHED_META:
-        if stamp := utc(meta.get(key)):
-            return stamp, "meta"
-    for value in tree.xpath("//time/@datetime")[:1]:
-        if stamp := utc(value):
-            return stamp, "time"
-    if m := URL_DATE.search(url):
-        return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC), "url"
-    return None, None
-
-
 def _modified(art: dict, meta: dict[str, str]) -> tuple[datetime | None, str | None]:
     if stamp := utc(art.get("dateModified")):
         return stamp, "json-ld"
@@ -179,14 +162,14 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> Metadata:
         or _text_of(tree, "//title")
     raw_authors = _names(art.get("author")) or ([meta["author"]] if meta.get("author") else []) \
         or [a.text_content() for a in tree.xpath('//a[@rel="author"]')[:3]]
-    published, pub_src = _published(art, meta, tree, canon or url or "")
     modified, mod_src = _modified(art, meta)
     body = art.get("articleBody")
     return Metadata(
         canonical_url=canon, title=strip_site_suffix(str(title), site), site_name=site,
-        authors=clean_authors(raw_authors), published_at=published, published_source=pub_src,
+        authors=clean_authors(raw_authors),
         modified_at=modified, modified_source=mod_src, language=_language(tree, meta, art),
         description=meta.get("description") or meta.get("og:description"),
         article_body=body if isinstance(body, str) and body.strip() else None,
         marked_article=bool(art) or meta.get("og:type", "").lower() == "article", page_types=page_types,
+        article_object=art, meta=meta,
     )

@@ -5,7 +5,7 @@ and the article as duplicate and story detection see it (Doc). No heavy imports:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass
@@ -17,8 +17,10 @@ class Article:
     title: str
     text: str
     authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
+    published_at: datetime | None = None  # the instant, UTC
     published_source: str | None = None
+    published_day: date | None = None  # the day the publisher states (in the stamp's own offset)
+    published_offset_min: int | None = None  # that offset in minutes east of UTC, when the page gives one
     modified_at: datetime | None = None
     modified_source: str | None = None
     language: str | None = None

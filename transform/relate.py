@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from core.dates import naive_utc
@@ -111,6 +111,7 @@ def _stored(owner: Record, art: dict[str, Any], score: float | None) -> dict[str
     """The batch row of a stored article: the parsed fields plus why it is related (UTC, no zone)."""
     return StoredArticle(**{**art, "url": owner["url"], "published_at": naive_utc(art["published_at"]),
                             "modified_at": naive_utc(art["modified_at"]), "fetched_at": naive_utc(art["fetched_at"]),
+                            "published_day": date.fromisoformat(day) if (day := art.get("published_day")) else None,
                             "relation": owner["relation"], "hops": owner.get("hops"), "relevance": score,
                             "related_via": owner.get("via")}).row()
 

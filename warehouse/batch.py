@@ -15,7 +15,8 @@ from transform.records import StoredArticle
 
 TS = pa.timestamp("us")
 _ARROW = {"str": pa.string(), "str | None": pa.string(), "datetime | None": TS, "int": pa.int32(),
-          "int | None": pa.int32(), "float | None": pa.float64(), "list[str]": pa.list_(pa.string())}
+          "int | None": pa.int32(), "float | None": pa.float64(), "list[str]": pa.list_(pa.string()),
+          "date | None": pa.date32()}
 
 
 def articles_schema() -> pa.Schema:

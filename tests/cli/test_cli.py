@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES, make_settings, write_config
 
-PARSE_KEYS = ["source", "url", "canonical_url", "title", "authors", "published_at", "language", "text"]
+PARSE_KEYS = ["source", "url", "canonical_url", "title", "authors", "published_at", "published_day", "language", "text"]
 
 
 def newsmon(*args, stdin=None, env=None):

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from tests.conftest import FIXTURES
 from transform.article import NotArticle, clean_authors, extract_article, strip_site_suffix
@@ -32,6 +32,7 @@ def test_meta_only_article():
     assert art.title == "Night trains return to the valley line"
     assert art.authors == ["Dora Quint"]
     assert art.published_at == datetime(2022, 6, 14, 1, 15, tzinfo=UTC)  # -04:00 converted to UTC
+    assert (art.published_day, art.published_offset_min) == (date(2022, 6, 13), -240)  # the publisher's day
     assert art.published_source == "time"
     assert art.language == "en"
     assert len(art.text.splitlines()) == 3

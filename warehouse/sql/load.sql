@@ -29,6 +29,8 @@ on conflict (article_id) do update set
     authors = excluded.authors,
     published_at = excluded.published_at,
     published_source = excluded.published_source,
+    published_day = excluded.published_day,
+    published_offset_min = excluded.published_offset_min,
     modified_at = excluded.modified_at,
     modified_source = excluded.modified_source,
     fetched_at = excluded.fetched_at,

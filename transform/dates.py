@@ -1,0 +1,159 @@
+"""When an article was published: the instant (UTC) and the day its publisher states, from one parsed page.
+
+Two answers, because a page stamped `2020-02-15T07:00+09:00` was published on 14 February in UTC but on the
+15th for its publisher and its readers. `at` is the instant (UTC; a stamp without a zone is read as UTC);
+`day` is the calendar day in the stamp's own offset, and `offset_min` that offset when the page gives one.
+
+The candidates, in order of trust:
+1. JSON-LD `datePublished` (else `dateCreated`) of the page's Article object;
+2. the publication meta tags (`article:published_time`, `pubdate`, `dc.date`, ...);
+3. the article's own `<time>`: one marked `itemprop="datePublished"`, else the first `<time datetime>` inside
+   the headline's block or the page's `<article>`, never one inside navigation, a sidebar, a footer, comments
+   or a related-stories list (RULES["own_time"]; off: the first `<time datetime>` of the page);
+4. the date in the URL (`/2023/11/08/`);
+5. the feed item that listed the page;
+6. htmldate's reading of the whole page, extensive search included (RULES["extensive"]).
+
+Two cross-checks. A stamp in UTC (or without a zone) takes its day from the same instant stated
+elsewhere on the page in the publisher's own offset (RULES["local_offset"]). A URL that states a day one
+day away from the day of a stamp in UTC or without a zone wins for `day` (the zone was lost, or is UTC
+for an evening story), while `at` keeps the stamp; a stamp in the publisher's own offset already states
+its day (RULES["url_day"]).
+
+Each rule is judged in bench/dates.py by switching it off, on folds of hosts it was not derived from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from lxml import html as lxml_html
+
+from core.dates import as_written
+
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|_|\.|$)")
+PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                  "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
+                  "parsely-pub-date")
+# Blocks that carry other stories' or readers' dates: a <time> inside them is not the article's.
+NOT_OWN = re.compile(r"comment|related|sidebar|teaser|recommend|popular|trending|more-|widget|footer|"
+                     r"breadcrumb|promo|newsletter|latest", re.I)
+RULES = {"own_time": True, "local_offset": True, "url_day": True, "extensive": True}
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication time: the UTC instant, the publisher's stated day and offset, and where it was read."""
+
+    at: datetime | None = None
+    day: date | None = None
+    offset_min: int | None = None
+    source: str | None = None
+
+
+def stated(value: object) -> Published | None:
+    """A stamp as written: its UTC instant, its own calendar day and offset (None for a stamp without a
+    zone, whose day is the day as written). None when `value` is not a date."""
+    stamp = as_written(value)
+    if stamp is None or not 1990 <= stamp.year <= 2100:
+        return None
+    offset = stamp.utcoffset()
+    at = stamp.replace(tzinfo=UTC) if offset is None else stamp.astimezone(UTC)
+    return Published(at=at, day=stamp.date(),
+                     offset_min=None if offset is None else int(offset.total_seconds() // 60))
+
+
+def url_day(url: str) -> date | None:
+    if m := URL_DATE.search(url or ""):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def _inside_other_block(el: lxml_html.HtmlElement) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("nav", "aside", "footer"):
+            return True
+        marks = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        if marks.strip() and NOT_OWN.search(marks):
+            return True
+    return False
+
+
+def own_time(tree: lxml_html.HtmlElement) -> str | None:
+    """The datetime of the article's own <time> (see the module's docstring), or None."""
+    for el in tree.xpath('//*[@itemprop="datePublished"]'):
+        value = el.get("datetime") or el.get("content")
+        if value and not _inside_other_block(el):
+            return value
+    scopes = []
+    h1 = tree.xpath("(//h1)[1]")
+    if h1:  # the headline's block: up to three levels above the h1
+        block = h1[0]
+        for _ in range(3):
+            parent = block.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            block = parent
+        scopes.append(block)
+    scopes.extend(tree.xpath("(//article)[1]"))
+    for scope in scopes:
+        for el in scope.iter("time"):
+            if el.get("datetime") and not _inside_other_block(el):
+                return el.get("datetime")
+    return None
+
+
+def first_time(tree: lxml_html.HtmlElement) -> str | None:
+    found = tree.xpath("//time/@datetime")
+    return str(found[0]) if found else None
+
+
+def find_published(tree: lxml_html.HtmlElement, html: str | bytes, url: str, art: dict, meta: dict[str, str],
+                   feed_published: datetime | None = None, rules: dict[str, bool] | None = None) -> Published:
+    """The page's publication time (see the module's docstring); Published() when nothing gives one."""
+    rules = {**RULES, **(rules or {})}
+    stamps = [Published(p.at, p.day, p.offset_min, source) for source, value in
+              (("json-ld", art.get("datePublished") or art.get("dateCreated")),
+               *(("meta", meta.get(key)) for key in PUBLISHED_META),
+               ("time", own_time(tree) if rules["own_time"] else first_time(tree)))
+              if value and (p := stated(value))]
+    found = stamps[0] if stamps else None
+    if found is not None and rules["local_offset"] and not found.offset_min:
+        # the same instant stated elsewhere on the page in the publisher's own offset gives the local day
+        for other in stamps[1:]:
+            if other.offset_min and found.at and other.at and abs(other.at - found.at) <= timedelta(minutes=1):
+                found = Published(found.at, other.day, other.offset_min, found.source)
+                break
+    in_url = url_day(url)
+    if found is None and in_url is not None:
+        found = Published(datetime(in_url.year, in_url.month, in_url.day, tzinfo=UTC), in_url, None, "url")
+    if found is None and feed_published is not None and (p := stated(feed_published)):
+        found = Published(p.at, p.day, p.offset_min, "feed")
+    if found is None and rules["extensive"]:
+        found = _htmldate(html, url, extensive=True)
+    elif found is None:
+        found = _htmldate(html, url, extensive=False)
+    if found is None:
+        return Published()
+    if rules["url_day"] and in_url is not None and found.day is not None and found.source != "url" \
+            and not found.offset_min and abs(found.day - in_url) == timedelta(days=1):
+        return Published(found.at, in_url, found.offset_min, found.source)
+    return found
+
+
+def _htmldate(html: str | bytes, url: str, extensive: bool) -> Published | None:
+    from htmldate import find_date
+
+    try:
+        day = find_date(html, url=url or None, original_date=True, extensive_search=extensive,
+                        outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    if not day:
+        return None
+    d = date.fromisoformat(day)
+    return Published(datetime(d.year, d.month, d.day, tzinfo=UTC), d, None, "htmldate")
