@@ -78,6 +78,9 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 ['Desk'] as authors,
                 timestamp '2024-01-01' + to_minutes(cast(i * 525600 // {articles} as integer)) as published_at,
                 'meta' as published_source,
+                cast(timestamp '2024-01-01' + to_minutes(cast(i * 525600 // {articles} as integer)) as date)
+                    as published_day,
+                0 as published_offset_min,
                 cast(null as timestamp) as modified_at,
                 cast(null as varchar) as modified_source,
                 timestamp '2025-01-02' as fetched_at,
