@@ -1,13 +1,16 @@
 """The crawl frontier's policy: which URLs a cycle fetches, in which order, and when a page is due again.
 
 Pure functions over frontier rows (the warehouse's `urls` table, read by warehouse.frontier): no I/O.
-Priority within a cycle: seeds, feeds, never-fetched URLs (newest discovery first, the links found this
-cycle before older ones), then revisits that are due, then the least recently checked. The budget is
-`max_pages` per run and `max_pages_per_host` per host; a URL it cuts stays `queued` and keeps its place."""
+Priority within a cycle (rank_candidates): seeds and feeds in the first round; then, each round, pages
+whose feed item, sitemap title, search result or link text is about the seeds (hint_score against the
+seeds' profile), the other pages (those waiting from earlier cycles first), sitemaps last; the last round
+adds revisits that are due, then the least recently checked. The budget is `max_pages` per run and
+`max_pages_per_host` per host; a URL it cuts stays `queued` and is a candidate again next cycle."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
@@ -62,29 +65,85 @@ class Frontier:
 
 @dataclass
 class Budget:
-    """Pages one run may still fetch, in all and per host. Saved in the run's staging folder between rounds."""
+    """Pages one run may still fetch, in all and per host, and what they were spent on (`spent`, by the
+    kind of each taken URL: see SPENT). Saved in the run's staging folder between rounds."""
 
     total: int
     per_host: int
     used: int = 0
     by_host: dict[str, int] = field(default_factory=dict)
+    spent: dict[str, int] = field(default_factory=dict)
 
-    def take(self, url: str) -> bool:
+    def take(self, url: str, kind: str = "page") -> bool:
         """Spend one page on `url` if both budgets allow; False leaves it for a later cycle."""
         host = host_of(url)
         if self.used >= self.total or self.by_host.get(host, 0) >= self.per_host:
             return False
         self.used += 1
         self.by_host[host] = self.by_host.get(host, 0) + 1
+        self.spent[kind] = self.spent.get(kind, 0) + 1
         return True
 
     def save(self, path: storage.Location) -> None:
         storage.write_text(storage.at(path), json.dumps({"total": self.total, "per_host": self.per_host,
-                                                         "used": self.used, "by_host": self.by_host}))
+                                                         "used": self.used, "by_host": self.by_host,
+                                                         "spent": self.spent}))
 
     @classmethod
     def load(cls, path: storage.Location) -> Budget:
         return cls(**json.loads(storage.at(path).read_text(encoding="utf-8")))
+
+
+# What a cycle's pages are spent on, in the order `newsmon run` reports them (Budget.spent's keys).
+SPENT = ("seed", "feed", "likely related", "new", "waiting", "sitemap", "revisit")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+KEYWORD_WEIGHT = 0.1  # a seed keyword in a hint counts a tenth of a salient entity
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold().strip("'’-") for w in WORD.findall(text)]
+
+
+def hint_score(profile: SeedProfile, hint: str | None) -> float:
+    """How much what is known about an unfetched URL before fetching it (`hint`: its feed item's title and
+    summary, its sitemap news title, its search result's title, its link's text) is about the seeds: the
+    summed salience of the seeds' entities it names (a name in full, or a person's last name, or a
+    place's or group's name as a word), plus KEYWORD_WEIGHT per seed keyword it contains. 0 when the
+    profile or the hint is empty: nothing is known, nothing is ranked."""
+    if not hint or not profile:
+        return 0.0
+    words = _words(hint)
+    text, vocabulary = " " + " ".join(words) + " ", set(words)
+    score = 0.0
+    for name, label, salience in profile.get("entities", []):
+        parts = _words(str(name))
+        if not parts:
+            continue
+        named = f" {' '.join(parts)} " in text or (label == "PERSON" and len(parts) > 1 and parts[-1] in vocabulary)
+        score += float(salience or 0) if named else 0.0
+    keywords = {k.casefold() for k in profile.get("keywords", [])}
+    return round(score + KEYWORD_WEIGHT * len(keywords & vocabulary), 4)
+
+
+def rank_candidates(candidates: list[Any], profile: SeedProfile) -> list[Any]:
+    """A fetch round's candidates in the order the budget takes them: feeds first (their items come next
+    round); then pages whose hint is about the seeds (`likely related`, highest hint_score first); then the
+    other pages, those waiting from earlier cycles before this cycle's finds; then sitemaps, which are
+    read only when the budget allows. Ties keep discovery order. Each candidate gets its `kind` (SPENT)."""
+    def group(c: Any) -> int:
+        if c.get("is_feed"):
+            return 3 if c.get("relation") == "sitemap" else 0
+        return 1 if c.get("kind") == "likely related" else 2
+
+    for c in candidates:
+        if not c.get("is_feed") and c.get("kind") not in ("waiting", "revisit"):
+            c["kind"] = "likely related" if hint_score(profile, c.get("hint")) > 0 else "new"
+        elif c.get("is_feed"):
+            c["kind"] = "sitemap" if c.get("relation") == "sitemap" else "feed"
+    order = sorted(range(len(candidates)), key=lambda i: (
+        group(candidates[i]), -hint_score(profile, candidates[i].get("hint")) if group(candidates[i]) == 1 else 0,
+        0 if candidates[i].get("kind") == "waiting" else 1, i))
+    return [candidates[i] for i in order]
 
 
 def order_unfetched(rows: list[dict]) -> list[dict]:

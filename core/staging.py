@@ -75,6 +75,8 @@ class Record(TypedDict, total=False):
     search_provider: str
     search_query: str
     found_at: str
+    hint: str  # what is known before fetching: feed item title and summary, sitemap or search title, link text
+    kind: str  # what the budget spent on it (core.frontier.SPENT)
     fetch: Fetch
     outcome: tuple[str, str] | list[str]
     article: dict[str, Any]
@@ -149,6 +151,22 @@ def read_seed_profile(run_dir: UPath) -> SeedProfile:
 
 def write_seed_profile(run_dir: UPath, profile: SeedProfile) -> None:
     storage.write_text(run_dir / "profile.json", json.dumps(profile))
+
+
+def read_known_entities(run_dir: UPath) -> tuple[tuple[str, str], ...]:
+    """The (name, label) pairs the warehouse had confirmed when the run was planned (known_entities.json,
+    written by the discover stage, the one that may open the DuckDB file); () when none is written."""
+    path = run_dir / "known_entities.json"
+    if not path.exists():
+        return ()
+    try:
+        return tuple((str(name), str(label)) for name, label in json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
+
+
+def write_known_entities(run_dir: UPath, known: Iterable[tuple[str, str]]) -> None:
+    storage.write_text(run_dir / "known_entities.json", json.dumps([list(pair) for pair in known]))
 
 
 def write_records(path: storage.Location, records: Iterable[Record] | Iterable[dict[str, Any]]) -> UPath:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from core import storage
 from core.canonical import canonical_url, host_of
 from core.dates import iso
-from core.frontier import Budget, Frontier, order_revisits, order_unfetched
+from core.frontier import SPENT, Budget, Frontier, order_revisits, order_unfetched, rank_candidates
 from core.staging import (
     Fetch,
     Record,
@@ -56,9 +56,9 @@ def quiet(_: str) -> None:
     pass
 
 
-def _from_row(row: dict[str, Any]) -> Record:
+def _from_row(row: dict[str, Any], **extra: Any) -> Record:
     return candidate(row["url"], row["relation"] or "linked", row["hops"], row["discovered_from"], row,
-                     is_feed=bool(row["is_feed"]))
+                     is_feed=bool(row["is_feed"]), **extra)
 
 
 def fetch_one(fetcher: Fetcher, store: RawStore, rec: Record) -> Fetch:
@@ -125,7 +125,7 @@ class _RunFiles:
         return shards or [Shard(run_id=self.run_id, host="", path=None, urls=0)]
 
     def queue(self, round_no: int, records: list[Record], why: str) -> None:
-        """URLs found but not fetched this run: ledgered `queued`, first in line next cycle."""
+        """URLs found but not fetched this run: ledgered `queued`, a candidate again next cycle."""
         now = datetime.now(UTC).isoformat()
         for rec in records:
             rec["fetch"] = {"state": "queued", "detail": why, "fetched_at": rec.get("found_at") or now}
@@ -142,22 +142,30 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
     budget = Budget(settings.max_pages, settings.max_pages_per_host)
     by_url = {r["url"]: r for r in frontier.rows}
     seeds = [canonical_url(s) for s in settings.seeds]
-    wanted = [candidate(u, "seed", 0, None, by_url.get(u)) for u in dict.fromkeys(s for s in seeds if s)]
+    wanted = [candidate(u, "seed", 0, None, by_url.get(u), kind="seed") for u in dict.fromkeys(s for s in seeds if s)]
     feeds = dict.fromkeys([f for f in (canonical_url(f) for f in settings.feeds) if f] +
                           [r["url"] for r in frontier.tier(1)])
-    wanted += [candidate(f, "feed", None, None, by_url.get(f), is_feed=True) for f in feeds if f not in seeds]
-    wanted += [_from_row(r) for r in order_unfetched(frontier.tier(2))]
-    chosen = [rec for rec in wanted if budget.take(rec["url"])]
+    feed_recs = [candidate(f, by_url[f]["relation"] if f in by_url and by_url[f].get("relation") == "sitemap"
+                           else "feed", None, None, by_url.get(f), is_feed=True) for f in feeds if f not in seeds]
+    # round 1 reads the seeds and feeds; the sitemaps and the pages waiting from earlier cycles compete in
+    # round 2 with what the feeds list now, ranked by what is known about each (core.frontier.rank_candidates)
+    wanted += [rec for rec in feed_recs if rec["relation"] != "sitemap"]
+    later = [rec for rec in feed_recs if rec["relation"] == "sitemap"] + \
+        [_from_row(r, kind="waiting") for r in order_unfetched(frontier.tier(2))]
+    chosen = [rec for rec in wanted if budget.take(rec["url"], rec.get("kind") or "feed")]
     taken = {rec["url"] for rec in chosen}
     files.queue(1, [r for r in wanted if r["url"] not in taken and r["url"] not in frontier.known],
-                f"over the budget this run ({_budget_words(settings)}): first in line next cycle")
-    revisits = [_from_row(r) for r in order_revisits(frontier.tier(3), frontier.tier(4)) if r["url"] not in taken]
+                f"over the budget this run ({_budget_words(settings)}): a candidate again next cycle")
+    write_records(files.dir / "waiting.jsonl", later)
+    revisits = [_from_row(r, kind="revisit") for r in order_revisits(frontier.tier(3), frontier.tier(4))
+                if r["url"] not in taken]
     write_records(files.dir / "revisits.jsonl", revisits)
     storage.write_text(files.dir / "known.txt", "".join(u + "\n" for u in sorted(frontier.known)))
-    files.add_seen([r["url"] for r in wanted])
+    files.add_seen([r["url"] for r in wanted + later])
     write_seed_profile(files.dir, frontier.profile)
     budget.save(files.dir / "budget.json")
-    progress(f"plan: {len(chosen)} URLs in round 1, {len(revisits)} revisit candidates")
+    progress(f"plan: {len(chosen)} URLs in round 1, {len(later)} waiting for round 2, {len(revisits)} revisit "
+             "candidates")
     return files.shards(1, chosen)
 
 
@@ -182,8 +190,8 @@ def _found(settings: Settings, store: RawStore, rec: Record) -> list[Record]:
             fetch["state"], fetch["detail"] = "failed", f"not a usable feed or sitemap: {exc}"[:300]
             return []
         fetch["detail"] = f"feed with {len(items)} items"
-        return [candidate(i.url, "feed", None, rec["url"], feed_published=iso(i.published_at), found_at=found_at)
-                for i in items]
+        return [candidate(i.url, "feed", None, rec["url"], feed_published=iso(i.published_at), found_at=found_at,
+                          hint=f"{i.title} {i.summary}".strip()) for i in items]
     try:
         html = page_html(store, fetch)
     except FetchFailed:  # nothing to find links in; the parse stage ledgers the reason
@@ -191,7 +199,8 @@ def _found(settings: Settings, store: RawStore, rec: Record) -> list[Record]:
     hops, base, out = rec.get("hops") or 0, fetch["final_url"], []
     follows = rec["relation"] == "seed" or (rec["relation"] == "linked" and looks_like_article(html))
     if follows and hops < settings.max_depth:
-        out += [candidate(link.url, "linked", hops + 1, base, found_at=found_at) for link in article_links(html, base)]
+        out += [candidate(link.url, "linked", hops + 1, base, found_at=found_at, hint=link.text)
+                for link in article_links(html, base)]
     if rec["relation"] == "seed":
         out += [candidate(f, "feed", None, None, is_feed=True, found_at=found_at) for f in feed_links(html, base)]
         maps = fetch.get("sitemaps") or usual_locations(base)
@@ -205,8 +214,8 @@ def _sitemap_candidates(settings: Settings, rec: Record, body: bytes, found_at: 
     rec["fetch"]["detail"] = (f"sitemap index with {len(children)} sitemaps" if children else
                               f"sitemap with {len(entries)} entries {window} ({old} older or undated left out)")
     return [candidate(u, "sitemap", None, rec["url"], is_feed=True, found_at=found_at) for u in children] + \
-        [candidate(e.url, "sitemap", None, rec["url"], feed_published=iso(e.published_at), found_at=found_at)
-         for e in entries]
+        [candidate(e.url, "sitemap", None, rec["url"], feed_published=iso(e.published_at), found_at=found_at,
+                   hint=e.title) for e in entries]
 
 
 def _new_candidates(settings: Settings, files: _RunFiles, manifests: Sequence[str | None]) -> list[Record]:
@@ -219,9 +228,7 @@ def _new_candidates(settings: Settings, files: _RunFiles, manifests: Sequence[st
                     seen.add(cand["url"])
                     out.append(cand)
         write_records(path, records)  # feed details and unusable feeds recorded
-    # feeds before pages (their items come next round), the pages, sitemaps last (a seed's own links come
-    # before what its host's sitemaps list); then discovery order
-    return sorted(out, key=lambda c: 2 if c["is_feed"] and c["relation"] == "sitemap" else 0 if c["is_feed"] else 1)
+    return out
 
 
 def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], round_no: int,
@@ -234,17 +241,28 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
     if round_no == 2 and settings.search:
         seen = files.seen() | {c["url"] for c in found}
         found = [c for c in _search(settings, files, progress) if c["url"] not in seen] + found
-    chosen = [c for c in found if budget.take(c["url"])]
+    new_urls = [c["url"] for c in found]
+    if round_no == 2 and (waiting := files.dir / "waiting.jsonl").exists():
+        found += read_records(waiting)
+    found = rank_candidates(found, read_seed_profile(files.dir))
+    chosen = [c for c in found if budget.take(c["url"], c.get("kind") or "new")]
     taken = {c["url"] for c in chosen}
     files.queue(round_no, [c for c in found if c["url"] not in taken],
-                f"over the budget this run ({_budget_words(settings)}): first in line next cycle")
+                f"over the budget this run ({_budget_words(settings)}): a candidate again next cycle")
     if round_no == FETCH_ROUNDS:
         chosen += [r for r in read_records(files.dir / "revisits.jsonl")
-                   if r["url"] not in taken and budget.take(r["url"])]
-    files.add_seen([c["url"] for c in found])
+                   if r["url"] not in taken and budget.take(r["url"], "revisit")]
+    files.add_seen(new_urls)
     budget.save(files.dir / "budget.json")
-    progress(f"round {round_no}: {len(chosen)} URLs, {len(found) - len(taken)} queued")
+    progress(f"round {round_no}: {len(chosen)} URLs, {len(found) - len(taken)} queued; budget so far: "
+             f"{budget_words(budget)}")
     return files.shards(round_no, chosen)
+
+
+def budget_words(budget: Budget) -> str:
+    """"7 of 8 pages: seed 1, feed 1, likely related 3, ..." in SPENT's order."""
+    kinds = sorted(budget.spent, key=lambda k: (SPENT.index(k) if k in SPENT else len(SPENT), k))
+    return f"{budget.used} of {budget.total} pages: " + ", ".join(f"{k} {budget.spent[k]}" for k in kinds)
 
 
 def _search(settings: Settings, files: _RunFiles, progress: Progress) -> list[Record]:
@@ -272,7 +290,7 @@ def _search(settings: Settings, files: _RunFiles, progress: Progress) -> list[Re
                 taken.add(hit.url)
                 out.append(candidate(hit.url, "search", None, row["endpoint"], feed_published=iso(hit.published_at),
                                      search_provider=source.provider, search_query=query,
-                                     found_at=datetime.now(UTC).isoformat()))
+                                     found_at=datetime.now(UTC).isoformat(), hint=hit.title))
     write_records(files.dir / "searches.jsonl", log)
     return out
 

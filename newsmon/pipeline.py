@@ -31,6 +31,7 @@ class CycleReport:
     checks: int = 0
     rounds: list[int] = field(default_factory=list)
     seeds: list[tuple[str, str, str]] = field(default_factory=list)  # (url, state, detail) of the seeds fetched
+    budget: str = ""  # how the page budget was spent ("4 of 4 pages: seed 1, feed 1, likely related 2")
 
     @property
     def seeds_failed(self) -> bool:
@@ -116,17 +117,32 @@ def check_unpublished_load(settings: Settings, progress: Progress = lambda _m: N
 
 
 def plan_cycle(settings: Settings, run_id: str, progress: Progress = lambda _m: None) -> list[Shard]:
-    """Check and publish a load left unpublished, then read the frontier and plan round 1 (the `discover`
-    task and `newsmon run` alike)."""
+    """Check and publish a load left unpublished, write the warehouse's confirmed entities for the parse
+    stage, then read the frontier and plan round 1 (the `discover` task and `newsmon run` alike)."""
     from core.canonical import canonical_url
+    from core.staging import staging_dir, write_known_entities
     from extract.crawl import plan
     from warehouse.frontier import read_frontier
+    from warehouse.known import known_entities
 
     check_unpublished_load(settings, progress)
     seeds = [u for u in (canonical_url(s) for s in settings.seeds) if u]
     frontier = read_frontier(settings.db, seeds, datetime.now(UTC).replace(tzinfo=None), settings.max_pages,
                              settings.revisit_after_s[0])
-    return plan(settings, run_id, frontier, progress)
+    shards = plan(settings, run_id, frontier, progress)  # plans afresh: the run's staging starts empty
+    # the parse stage runs where the DuckDB file may not be: it reads the confirmed entities from staging
+    write_known_entities(staging_dir(settings, run_id), known_entities(settings.db))
+    return shards
+
+
+def budget_spent(settings: Settings, run_id: str) -> str:
+    """How the run's page budget was spent, in words (extract.crawl.budget_words); "" before it is planned."""
+    from core.frontier import Budget
+    from core.staging import staging_dir
+    from extract.crawl import budget_words
+
+    path = staging_dir(settings, run_id) / "budget.json"
+    return budget_words(Budget.load(path)) if path.exists() else ""
 
 
 def publish_cycle(settings: Settings, run_id: str) -> Path:
@@ -178,6 +194,7 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
 
     try:
         manifests = crawl(settings, report.run_id, say, stage)
+        report.budget = budget_spent(settings, report.run_id)
         stage("parse", len(manifests))
         parsed = []
         for manifest in manifests:

@@ -22,6 +22,7 @@ from core.frontier import SeedProfile
 from core.staging import (
     Record,
     Shard,
+    read_known_entities,
     read_records,
     read_seed_profile,
     staging_dir,
@@ -34,7 +35,7 @@ from extract.decode import page_html
 from extract.errors import FetchFailed
 from extract.rawstore import RawStore
 from transform.article import NotArticle, extract_article
-from transform.entities import analyse
+from transform.entities import Known, analyse
 from transform.grouping import regroup
 from transform.records import Article
 from transform.relate import ARTICLE_STATES, RunIndex, relate_rows
@@ -86,8 +87,10 @@ def _parse_one(rec: Record, store: RawStore) -> Article | NotArticle:
     return extract_article(html, rec["fetch"]["final_url"] or rec["url"], utc(rec.get("feed_published")))
 
 
-def parse_records(records: list[Record], store: RawStore, model: str, every_body: bool = False) -> list[Record]:
-    """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record."""
+def parse_records(records: list[Record], store: RawStore, model: str, every_body: bool = False,
+                  known: Known = ()) -> list[Record]:
+    """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record; `known`:
+    the entities the warehouse has confirmed (found where the model misses them)."""
     parsed: list[tuple[Record, Article]] = []
     for rec in records:
         if not _needs_parse(rec, every_body):
@@ -102,7 +105,7 @@ def parse_records(records: list[Record], store: RawStore, model: str, every_body
             rec["outcome"] = ("not_article", result.reason)
         else:
             parsed.append((rec, result))
-    found = analyse([(a.title, a.text) for _, a in parsed], model)
+    found = analyse([(a.title, a.text) for _, a in parsed], model, known=known)
     for (rec, art), entities in zip(parsed, found, strict=True):
         rec["article"] = _article_row(rec, art)
         rec["mentions"] = [m.record() for m in entities.mentions]
@@ -122,8 +125,9 @@ def _article_row(rec: Record, art: Article) -> dict[str, Any]:
 
 def parse_manifest(settings: Settings, manifest: str) -> str:
     """Parse one fetched shard; return the path of its parsed JSON lines."""
-    records = parse_records(read_records(manifest), RawStore(settings.data_dir), settings.spacy_model)
     source = storage.at(manifest)
+    records = parse_records(read_records(manifest), RawStore(settings.data_dir), settings.spacy_model,
+                            known=read_known_entities(source.parent.parent))
     return str(write_records(source.parent.parent / "parsed" / source.name, records))
 
 
@@ -170,10 +174,11 @@ def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
 
 def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], round_no: int,
            progress: crawl.Progress = crawl.quiet) -> list[Shard]:
-    """A fetch round after the first (extract.crawl.expand). Before round 2 asks the search sources, this
-    run's seeds' profile is written for them when the warehouse has none stored yet (a first cycle)."""
+    """A fetch round after the first (extract.crawl.expand). Before round 2 ranks its candidates and asks
+    the search sources, this run's seeds' profile is written when the warehouse has none stored yet (a
+    first cycle): the seeds were fetched in round 1."""
     run_dir = staging_dir(settings, run_id)
-    if round_no == 2 and settings.search and not read_seed_profile(run_dir):
+    if round_no == 2 and not read_seed_profile(run_dir):
         seeds = [r for path in filter(None, manifests) for r in read_records(path) if r["relation"] == "seed"]
         write_seed_profile(run_dir, seed_search_profile(seeds, RawStore(settings.data_dir), settings.spacy_model))
     return crawl.expand(settings, run_id, manifests, round_no, progress)

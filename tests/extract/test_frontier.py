@@ -5,6 +5,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from core.frontier import DEFAULT_REVISIT_STEPS_S, Budget, next_due, order_revisits, order_unfetched
 from extract.rawstore import RawStore
 from extract.retention import FAILED_MARK, collect_raw, finish_run
@@ -92,3 +94,47 @@ def test_expired_raw_bodies_nothing_refers_to_are_collected(tmp_path, site):
     assert collect_raw(settings, referenced) == 1
     assert sorted(asked) == sorted([old_kept, old_orphan])  # only expired files are looked up
     assert store.has(old_kept) and store.has(new_orphan) and not store.has(old_orphan)
+
+
+PROFILE = {"entities": [["Xi Jinping", "PERSON", 0.9], ["Vladimir Putin", "PERSON", 0.8], ["China", "GPE", 0.6],
+                        ["Russia", "GPE", 0.5]],
+           "keywords": ["sanctions", "trade"], "titles": ["Xi and Putin speak again"]}
+
+
+def test_hint_score_counts_the_seeds_entities_and_keywords_a_hint_names():
+    from core.frontier import hint_score
+
+    assert hint_score(PROFILE, "China and Russia talk trade after Xi and Putin call") == pytest.approx(
+        0.6 + 0.5 + 0.8 + 0.1)  # Putin by his last name; "Xi" alone is the first word, not the surname
+    assert hint_score(PROFILE, "President Xi Jinping speaks") == pytest.approx(0.9)
+    assert hint_score(PROFILE, "Harbour notes: volunteers rally round the library roof") == 0
+    assert hint_score(PROFILE, "Chinaware sale at the museum") == 0  # whole words only
+    assert hint_score({}, "China") == 0 and hint_score(PROFILE, None) == 0 and hint_score(PROFILE, "") == 0
+
+
+def test_rank_candidates_puts_feeds_then_likely_related_then_waiting_then_new_then_sitemaps():
+    from core.frontier import rank_candidates
+
+    cands = [{"url": "u/unrelated-new", "hint": "Harbour notes: the library roof"},
+             {"url": "u/sitemap", "is_feed": True, "relation": "sitemap"},
+             {"url": "u/related-weak", "hint": "Trade fair in Russia"},
+             {"url": "u/waiting", "kind": "waiting"},
+             {"url": "u/feed", "is_feed": True, "relation": "feed"},
+             {"url": "u/related-strong", "hint": "Xi Jinping calls Vladimir Putin"}]
+    ranked = rank_candidates(cands, PROFILE)
+    assert [c["url"] for c in ranked] == ["u/feed", "u/related-strong", "u/related-weak", "u/waiting",
+                                          "u/unrelated-new", "u/sitemap"]
+    assert [c["kind"] for c in ranked] == ["feed", "likely related", "likely related", "waiting", "new", "sitemap"]
+    plain = rank_candidates([dict(c) for c in cands], {})  # no profile yet: discovery order within each group
+    assert [c["url"] for c in plain] == ["u/feed", "u/waiting", "u/unrelated-new", "u/related-weak",
+                                         "u/related-strong", "u/sitemap"]
+
+
+def test_budget_counts_what_it_was_spent_on():
+    from core.frontier import Budget
+    from extract.crawl import budget_words
+
+    budget = Budget(total=3, per_host=3)
+    assert budget.take("https://a.example/1", "seed") and budget.take("https://a.example/f", "feed")
+    assert budget.take("https://a.example/2", "likely related") and not budget.take("https://a.example/3", "new")
+    assert budget_words(budget) == "3 of 3 pages: seed 1, feed 1, likely related 1"

@@ -1,0 +1,44 @@
+"""The entities the warehouse has confirmed, for the known-entity matcher of transform.entities: names seen
+as the same kind in several articles, or canonical names the alias folding has given other spellings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warehouse.db import read_connection
+
+KNOWN_SQL = """
+with seen as (
+    select ae.entity_id, count(distinct ae.article_id) as articles
+    from article_entities as ae
+    join articles as a using (article_id)
+    where a.duplicate_of is null
+    group by all
+),
+aliased as (
+    select distinct al.entity_id
+    from entity_aliases as al
+    join entities as e using (entity_id)
+    where al.alias <> e.name
+)
+select e.name, e.type
+from entities as e
+left join seen as s using (entity_id)
+where e.type in ('PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC', 'EVENT')
+    and (coalesce(s.articles, 0) >= $min_articles
+         or (coalesce(s.articles, 0) >= 1 and e.entity_id in (select entity_id from aliased)))
+order by coalesce(s.articles, 0) desc, e.name
+limit $limit
+"""
+
+
+def known_entities(db: Path, min_articles: int = 2, limit: int = 50_000) -> list[tuple[str, str]]:
+    """(canonical name, label) of confirmed entities, most-seen first, from the readers' snapshot; [] when
+    the warehouse has no snapshot yet (a first cycle). A name seen as two kinds is returned with both and
+    left to the model by transform.entities.known_patterns."""
+    try:
+        with read_connection(db) as con:
+            rows = con.execute(KNOWN_SQL, {"min_articles": min_articles, "limit": limit}).fetchall()
+    except FileNotFoundError:
+        return []
+    return [(str(name), str(label)) for name, label in rows]
