@@ -508,8 +508,6 @@ def dashboard(
     address: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 inside a container).")] = "127.0.0.1",
 ) -> None:
     """Start the Streamlit dashboard on the warehouse (read-only: it reads the published snapshot)."""
-    import subprocess
-
     from dashboard.serve import server_command
 
     settings = _settings(ctx, config)
@@ -518,10 +516,11 @@ def dashboard(
     env = {**os.environ, "NEWSMON_DB": str(Path(settings.db).resolve())}
     err.print(f"dashboard on http://{address}:{port}/ for {settings.db}; Ctrl-C stops it", highlight=False)
     cmd = server_command(address, port)
-    try:
-        raise typer.Exit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        raise typer.Exit(0) from None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # streamlit replaces this process: a signal to `newsmon dashboard` (Ctrl-C, SIGTERM from a supervisor)
+    # reaches the server itself, and no server is left behind without its parent
+    os.execve(cmd[0], cmd, env)
 
 
 @app.command("airflow")

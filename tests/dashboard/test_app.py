@@ -192,3 +192,47 @@ def test_updated_and_removed_articles_are_marked(monkeypatch, tmp_path):
     shown = frame(open_page(monkeypatch, settings.db, "articles"), "articles").set_index("title")
     assert pd.notna(shown.loc["Beijing orders mass testing after bar outbreak spreads across the city", "removed_at"])
     assert shown.loc["Living next door to China: Taiwan watches Ukraine and prepares", "version"] == 2
+
+
+def test_newsmon_dashboard_stops_with_its_server_on_sigterm(sample_db, tmp_path):
+    """`newsmon dashboard` becomes the server: a supervisor's SIGTERM stops it, and no server is left behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.dashboard.browser import ROOT, free_port
+
+    port = free_port()
+    config = tmp_path / "dashboard.toml"
+    config.write_text(f'seeds = ["https://news.example/seed"]\ndb = "{sample_db}"\n', encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "newsmon", "dashboard", "--config", str(config), "--port",
+                             str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        import socket
+
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.stderr.read().decode()
+        with open(f"/proc/{proc.pid}/cmdline", "rb") as fh:
+            assert b"streamlit" in fh.read()  # the process itself is the server
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _serves(pid, port)]
+    assert leftovers == []
+
+
+def _serves(pid: str, port: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return f"--server.port\0{port}\0".encode() in fh.read()
+    except OSError:
+        return False
