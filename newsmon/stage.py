@@ -34,17 +34,15 @@ from extract import crawl
 from extract.decode import page_html
 from extract.errors import FetchFailed
 from extract.rawstore import RawStore
-from transform.article import NotArticle, extract_article
-from transform.entities import Known, analyse
-from transform.grouping import regroup
-from transform.records import Article
-from transform.relate import ARTICLE_STATES, RunIndex, relate_rows
-from transform.relevance import ranked_terms, seed_profile
-from warehouse import load
-from warehouse.batch import BatchWriter
 
+# Each Airflow task is a fresh process that imports this module: what only one stage needs (spaCy and its
+# stop words, trafilatura, datasketch and SciPy, pyarrow) is imported by that stage, so that expand and
+# the other light tasks start in a fraction of a second.
 if TYPE_CHECKING:
     from core.config import Settings
+    from transform.article import NotArticle
+    from transform.entities import Known
+    from transform.records import Article
 
 def article_id(canonical: str) -> str:
     """Stable id of an article: derived from its canonical URL."""
@@ -62,6 +60,8 @@ def _ledger_state(rec: Record) -> tuple[str, str]:
         if prior in (None, "stored", "unchanged"):
             return "unchanged", "304 Not Modified: stored article kept"
         return prior, fetch.get("prior_detail") or f"304 Not Modified: still {prior}"
+    from transform.relate import ARTICLE_STATES
+
     if fetch.get("status") in (404, 410) and known.get("state") in ARTICLE_STATES and known.get("article_id"):
         return "gone", f"{fetch['detail']}: the stored article is kept and marked removed"
     return fetch["state"], fetch.get("detail", "")
@@ -80,6 +80,8 @@ def _needs_parse(rec: Record, every_body: bool) -> bool:
 
 
 def _parse_one(rec: Record, store: RawStore) -> Article | NotArticle:
+    from transform.article import NotArticle, extract_article
+
     try:
         html = page_html(store, rec["fetch"])
     except FetchFailed as exc:  # the reason, as the crawler gives it: not HTML, binary, body unreadable
@@ -91,6 +93,9 @@ def parse_records(records: list[Record], store: RawStore, model: str, every_body
                   known: Known = ()) -> list[Record]:
     """Attach an `article` (dict with `mentions`) or a ledger `outcome` to each fetched record; `known`:
     the entities the warehouse has confirmed (found where the model misses them)."""
+    from transform.article import NotArticle
+    from transform.entities import analyse
+
     parsed: list[tuple[Record, Article]] = []
     for rec in records:
         if not _needs_parse(rec, every_body):
@@ -140,7 +145,10 @@ def _seed_texts(records: Iterable[Record], store: RawStore, model: str) -> list[
 
 
 def seed_search_profile(seeds: list[Record], store: RawStore, model: str) -> SeedProfile:
-    """The seeds' profile for search queries, from their fetched pages (before they are stored)."""
+    """The seeds' profile for search queries and the budget's ranking, from their fetched pages (before
+    they are stored)."""
+    from transform.relevance import ranked_terms
+
     usable = [r for r in seeds if r.get("fetch", {}).get("state") in ("ok", "not_modified")]
     entities: dict[tuple[str, str], float] = {}
     keywords: list[str] = []
@@ -161,6 +169,10 @@ def seed_search_profile(seeds: list[Record], store: RawStore, model: str) -> See
 def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
     """Dedupe, score feed items, give every URL its ledger state and frontier fields; write the batch
     (streaming: memory holds no article text beyond the seeds'). Returns the batch folder."""
+    from transform.relate import RunIndex, relate_rows
+    from transform.relevance import seed_profile
+    from warehouse.batch import BatchWriter
+
     index = RunIndex.build(stream_records(parsed_paths))
     profile = seed_profile(_seed_texts(stream_records(parsed_paths), RawStore(settings.data_dir), settings.spacy_model))
     writer = BatchWriter(staging_dir(settings, run_id) / "batch")
@@ -187,4 +199,7 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
 def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual",
                grouping: Grouping | None = None) -> dict[str, int]:
     """Load a batch in one transaction (warehouse.load), near-duplicates and stories placed by transform."""
+    from transform.grouping import regroup
+    from warehouse import load
+
     return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), regroup)
