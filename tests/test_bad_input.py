@@ -46,16 +46,16 @@ def test_loopback_seed_without_opt_in_is_blocked_not_fetched(tmp_path, fresh_sit
 
 
 def test_a_page_that_crashes_the_parser_is_a_ledger_entry(tmp_path, site, monkeypatch):
-    import newsmon.stage
+    import transform.article
 
-    real = newsmon.stage.extract_article
+    real = transform.article.extract_article
 
     def fragile(html, url, feed_published=None):
         if "taiwan-next-door" in url:
             raise RecursionError("maximum recursion depth exceeded")
         return real(html, url, feed_published)
 
-    monkeypatch.setattr(newsmon.stage, "extract_article", fragile)
+    monkeypatch.setattr(transform.article, "extract_article", fragile)  # the parse stage imports it when it runs
     settings = make_settings(tmp_path, site)
     report = run_cycle(settings)
     entries = ledger(settings.db, site)
