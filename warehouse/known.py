@@ -7,27 +7,20 @@ from pathlib import Path
 
 from warehouse.db import read_connection
 
+# Per-entity article counts come from the entity_totals mart (copies counted once), which each load keeps
+# current for the entities it touched: reading it costs the same at any warehouse size.
 KNOWN_SQL = """
-with seen as (
-    select ae.entity_id, count(distinct ae.article_id) as articles
-    from article_entities as ae
-    join articles as a using (article_id)
-    where a.duplicate_of is null
-    group by all
-),
-aliased as (
+with aliased as (
     select distinct al.entity_id
     from entity_aliases as al
     join entities as e using (entity_id)
     where al.alias <> e.name
 )
-select e.name, e.type
-from entities as e
-left join seen as s using (entity_id)
-where e.type in ('PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC', 'EVENT')
-    and (coalesce(s.articles, 0) >= $min_articles
-         or (coalesce(s.articles, 0) >= 1 and e.entity_id in (select entity_id from aliased)))
-order by coalesce(s.articles, 0) desc, e.name
+select t.name, t.type
+from entity_totals as t
+where t.type in ('PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC', 'EVENT')
+    and (t.articles >= $min_articles or (t.articles >= 1 and t.entity_id in (select entity_id from aliased)))
+order by t.articles desc, t.name
 limit $limit
 """
 
