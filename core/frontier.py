@@ -130,20 +130,19 @@ def rank_candidates(candidates: list[Any], profile: SeedProfile) -> list[Any]:
     round); then pages whose hint is about the seeds (`likely related`, highest hint_score first); then the
     other pages, those waiting from earlier cycles before this cycle's finds; then sitemaps, which are
     read only when the budget allows. Ties keep discovery order. Each candidate gets its `kind` (SPENT)."""
-    def group(c: Any) -> int:
+    scores = [hint_score(profile, c.get("hint")) for c in candidates]
+    for c, score in zip(candidates, scores, strict=True):
         if c.get("is_feed"):
-            return 3 if c.get("relation") == "sitemap" else 0
-        return 1 if c.get("kind") == "likely related" else 2
-
-    for c in candidates:
-        if not c.get("is_feed") and c.get("kind") not in ("waiting", "revisit"):
-            c["kind"] = "likely related" if hint_score(profile, c.get("hint")) > 0 else "new"
-        elif c.get("is_feed"):
             c["kind"] = "sitemap" if c.get("relation") == "sitemap" else "feed"
-    order = sorted(range(len(candidates)), key=lambda i: (
-        group(candidates[i]), -hint_score(profile, candidates[i].get("hint")) if group(candidates[i]) == 1 else 0,
-        0 if candidates[i].get("kind") == "waiting" else 1, i))
-    return [candidates[i] for i in order]
+        elif c.get("kind") not in ("waiting", "revisit"):
+            c["kind"] = "likely related" if score > 0 else "new"
+    group = {"feed": 0, "likely related": 1, "sitemap": 3}  # any other kind: 2
+
+    def key(i: int) -> tuple[int, float, int, int]:
+        kind = candidates[i]["kind"]
+        return group.get(kind, 2), -scores[i] if kind == "likely related" else 0.0, 0 if kind == "waiting" else 1, i
+
+    return [candidates[i] for i in sorted(range(len(candidates)), key=key)]
 
 
 def order_unfetched(rows: list[dict]) -> list[dict]:

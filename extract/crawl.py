@@ -145,8 +145,8 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
     wanted = [candidate(u, "seed", 0, None, by_url.get(u), kind="seed") for u in dict.fromkeys(s for s in seeds if s)]
     feeds = dict.fromkeys([f for f in (canonical_url(f) for f in settings.feeds) if f] +
                           [r["url"] for r in frontier.tier(1)])
-    feed_recs = [candidate(f, by_url[f]["relation"] if f in by_url and by_url[f].get("relation") == "sitemap"
-                           else "feed", None, None, by_url.get(f), is_feed=True) for f in feeds if f not in seeds]
+    feed_recs = [candidate(f, "sitemap" if (by_url.get(f) or {}).get("relation") == "sitemap" else "feed", None,
+                           None, by_url.get(f), is_feed=True) for f in feeds if f not in seeds]
     # round 1 reads the seeds and feeds; the sitemaps and the pages waiting from earlier cycles compete in
     # round 2 with what the feeds list now, ranked by what is known about each (core.frontier.rank_candidates)
     wanted += [rec for rec in feed_recs if rec["relation"] != "sitemap"]
@@ -155,7 +155,7 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
     chosen = [rec for rec in wanted if budget.take(rec["url"], rec.get("kind") or "feed")]
     taken = {rec["url"] for rec in chosen}
     files.queue(1, [r for r in wanted if r["url"] not in taken and r["url"] not in frontier.known],
-                f"over the budget this run ({_budget_words(settings)}): a candidate again next cycle")
+                f"over the budget this run ({_budget_limits(settings)}): a candidate again next cycle")
     write_records(files.dir / "waiting.jsonl", later)
     revisits = [_from_row(r, kind="revisit") for r in order_revisits(frontier.tier(3), frontier.tier(4))
                 if r["url"] not in taken]
@@ -169,7 +169,7 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
     return files.shards(1, chosen)
 
 
-def _budget_words(settings: Settings) -> str:
+def _budget_limits(settings: Settings) -> str:
     return f"max_pages {settings.max_pages}, max_pages_per_host {settings.max_pages_per_host}"
 
 
@@ -248,7 +248,7 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
     chosen = [c for c in found if budget.take(c["url"], c.get("kind") or "new")]
     taken = {c["url"] for c in chosen}
     files.queue(round_no, [c for c in found if c["url"] not in taken],
-                f"over the budget this run ({_budget_words(settings)}): a candidate again next cycle")
+                f"over the budget this run ({_budget_limits(settings)}): a candidate again next cycle")
     if round_no == FETCH_ROUNDS:
         chosen += [r for r in read_records(files.dir / "revisits.jsonl")
                    if r["url"] not in taken and budget.take(r["url"], "revisit")]

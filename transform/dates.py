@@ -25,7 +25,7 @@ Each rule is judged in bench/dates.py by switching it off, on folds of hosts it 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from lxml import html as lxml_html
@@ -116,7 +116,7 @@ def find_published(tree: lxml_html.HtmlElement, html: str | bytes, url: str, art
                    feed_published: datetime | None = None, rules: dict[str, bool] | None = None) -> Published:
     """The page's publication time (see the module's docstring); Published() when nothing gives one."""
     rules = {**RULES, **(rules or {})}
-    stamps = [Published(p.at, p.day, p.offset_min, source) for source, value in
+    stamps = [replace(p, source=source) for source, value in
               (("json-ld", art.get("datePublished") or art.get("dateCreated")),
                *(("meta", meta.get(key)) for key in PUBLISHED_META),
                ("time", own_time(tree) if rules["own_time"] else first_time(tree)))
@@ -126,22 +126,20 @@ def find_published(tree: lxml_html.HtmlElement, html: str | bytes, url: str, art
         # the same instant stated elsewhere on the page in the publisher's own offset gives the local day
         for other in stamps[1:]:
             if other.offset_min and found.at and other.at and abs(other.at - found.at) <= timedelta(minutes=1):
-                found = Published(found.at, other.day, other.offset_min, found.source)
+                found = replace(found, day=other.day, offset_min=other.offset_min)
                 break
     in_url = url_day(url)
     if found is None and in_url is not None:
         found = Published(datetime(in_url.year, in_url.month, in_url.day, tzinfo=UTC), in_url, None, "url")
     if found is None and feed_published is not None and (p := stated(feed_published)):
-        found = Published(p.at, p.day, p.offset_min, "feed")
-    if found is None and rules["extensive"]:
-        found = _htmldate(html, url, extensive=True)
-    elif found is None:
-        found = _htmldate(html, url, extensive=False)
+        found = replace(p, source="feed")
+    if found is None:
+        found = _htmldate(html, url, extensive=rules["extensive"])
     if found is None:
         return Published()
     if rules["url_day"] and in_url is not None and found.day is not None and found.source != "url" \
             and not found.offset_min and abs(found.day - in_url) == timedelta(days=1):
-        return Published(found.at, in_url, found.offset_min, found.source)
+        return replace(found, day=in_url)
     return found
 
 
