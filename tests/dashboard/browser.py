@@ -79,13 +79,15 @@ def chromium(profile: Path, downloads: Path | None = None, width: int = 1440) ->
 
 
 def settled(driver: object, title: str, timeout: float = 90) -> str:
-    """Wait until the page shows `title`, has stopped running its script and drawn its charts; return the
-    page's text."""
+    """Wait until the page's main area shows `title`, the page has stopped running its script and drawn its
+    charts; return the page's text."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     def ready(d: object) -> bool:
-        body = d.find_element(By.TAG_NAME, "body").text
+        # the page's own area: the navigation names every page from the first frame on
+        main = d.find_elements(By.CSS_SELECTOR, "[data-testid='stMain']")
+        body = main[0].text if main else ""
         running = d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
         charts = d.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")
         drawn = d.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'] canvas, "
