@@ -25,6 +25,11 @@ ANNOTATED = ROOT / "tests" / "fixtures" / "ner_annotated.txt"
 KINDS = ROOT / "tests" / "fixtures" / "ner_kinds.txt"  # lists, results, captions, bylines, headlines, all caps
 HAND_DEV = ROOT / "bench" / "ner" / "hand_dev.txt"  # hand-annotated, development half
 HAND_TEST = ROOT / "bench" / "ner" / "hand_test.txt"  # hand-annotated, held out: read for the final figure only
+CONLL_DEV = ROOT.parent / "shared" / "data" / "ner-conll2003-dev" / "valid.txt"  # read from there, never copied
+# spaCy's OntoNotes labels onto CoNLL-2003's four: places of every kind are LOC; nationalities, events,
+# products, works and laws are MISC (CoNLL's "miscellaneous names"). Other labels (dates, numbers) are dropped.
+CONLL_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC",
+                "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"}
 SCORED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})  # the labels annotated; other predictions are ignored
 MARK = re.compile(r"\[([^\]]+)\]\(([A-Z_]+)\)")
 Span = tuple[int, int, str]
@@ -89,6 +94,52 @@ def known_from(paths: list[Path], min_lines: int = 2) -> tuple[tuple[str, str], 
             for pair in {(text[a:b], label) for a, b, label in spans}:
                 seen[pair] += 1
     return tuple(sorted(pair for pair, n in seen.items() if n >= min_lines))
+
+
+def conll_items(path: Path) -> list[tuple[str, set[Span]]]:
+    """(text, gold spans) per sentence of a CoNLL-2003 file (token POS chunk NER, IOB2 tags): the tokens
+    joined by single spaces, as the model reads them."""
+    items: list[tuple[str, set[Span]]] = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        text, spans, open_span = "", set(), None
+        for line in block.splitlines():
+            if not line.strip() or line.startswith("-DOCSTART-"):
+                continue
+            token, tag = line.split(" ")[0], line.split(" ")[-1]
+            start = len(text) + (1 if text else 0)
+            text = f"{text} {token}" if text else token
+            if tag.startswith("I-") and open_span is not None:
+                open_span = (open_span[0], len(text), open_span[2])
+                continue
+            if open_span is not None:
+                spans.add(open_span)
+            open_span = (start, len(text), tag[2:]) if tag != "O" else None
+        if open_span is not None:
+            spans.add(open_span)
+        if text:
+            items.append((text, spans))
+    return items
+
+
+def conll_accuracy(path: Path, systems: dict[str, Callable[[list[str]], list[set[Span]]]]) -> dict:
+    """Exact-span scores on a CoNLL-2003 file, spaCy's labels mapped onto PER ORG LOC MISC (CONLL_LABELS),
+    per label, over all four, and over PER ORG LOC (MISC's borders differ most between the two schemes)."""
+    items = conll_items(path)
+    texts, gold = [t for t, _ in items], [g for _, g in items]
+    labels = ["LOC", "MISC", "ORG", "PER"]
+    print(f"accuracy on CoNLL-2003 {path.parent.name}/{path.name}: {len(items)} sentences "
+          f"({sum(map(len, gold))} entities), exact spans, spaCy labels mapped onto CoNLL's:")
+    print(f"{'label':<12}" + "".join(f"{name:>30}" for name in systems))
+    out = {}
+    for name, run in systems.items():
+        pred = [{(a, b, CONLL_LABELS[lab]) for a, b, lab in p if lab in CONLL_LABELS} for p in run(texts)]
+        scores = score(gold, pred, labels)
+        three = score([{s for s in g if s[2] != "MISC"} for g in gold],
+                      [{s for s in p if s[2] != "MISC"} for p in pred], labels)["ALL"]
+        out[name] = {**scores, "PER ORG LOC": three}
+    for label in [*labels, "ALL", "PER ORG LOC"]:
+        print(f"{label:<12}" + "".join(f"{_cell(*out[n][label]):>30}" for n in systems))
+    return out
 
 
 def plain_spans(model: str) -> Callable[[list[str]], list[set[Span]]]:
@@ -215,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 cells.append("-")
         print(f"{label:<8}" + "".join(f"{c:>22}" for c in cells))
+    if CONLL_DEV.exists():
+        print("\n== CoNLL-2003 development split (Reuters newswire, 1996-97; a dev set: read its errors) ==")
+        conll = conll_accuracy(CONLL_DEV, systems)
+        print(f"CoNLL-2003 dev F1, newsmon vs plain en_core_web_sm: all four labels "
+              f"{conll['newsmon']['ALL'][2]:.3f} vs {conll['plain en_core_web_sm']['ALL'][2]:.3f}, PER ORG LOC "
+              f"{conll['newsmon']['PER ORG LOC'][2]:.3f} vs {conll['plain en_core_web_sm']['PER ORG LOC'][2]:.3f}")
+    else:
+        print(f"\n(CoNLL-2003 development split not found at {CONLL_DEV}: skipped)")
     ours = held["hand test half"]["newsmon"]["ALL"][2]
     plain = held["hand test half"]["plain en_core_web_sm"]["ALL"][2]
     with_known = accuracy_of(f"hand test half, newsmon with the {len(known)} entities the development half "

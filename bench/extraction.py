@@ -164,14 +164,29 @@ def without(rules: set[str]) -> AbstractContextManager[None]:
     return patched()
 
 
-def host_folds(pages: dict[str, tuple[str, str, str]], k: int) -> list[list[str]]:
-    """Page ids in k folds by host, hosts dealt round-robin in a hashed order (balanced, reproducible)."""
-    from hashlib import sha1
+def page_hosts(folder: Path, pages: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+    """{id: host}: the page's URL host, or the `host` column of the folder's index.tsv for sets whose
+    ground truth has no URL (the Dragnet and Readability sets)."""
+    import csv
     from urllib.parse import urlsplit
 
+    hosts = {pid: urlsplit(url).netloc.removeprefix("www.") for pid, (_, url, _) in pages.items()}
+    index = folder / "index.tsv"
+    if index.exists():
+        with index.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                if row["id"] in hosts and not hosts[row["id"]]:
+                    hosts[row["id"]] = row["host"].removeprefix("www.")
+    return hosts
+
+
+def host_folds(hosts: dict[str, str], k: int) -> list[list[str]]:
+    """Page ids in k folds by host, hosts dealt round-robin in a hashed order (balanced, reproducible)."""
+    from hashlib import sha1
+
     by_host: dict[str, list[str]] = {}
-    for pid, (_, url, _) in pages.items():
-        by_host.setdefault(urlsplit(url).netloc.removeprefix("www."), []).append(pid)
+    for pid, host in hosts.items():
+        by_host.setdefault(host, []).append(pid)
     hosts = sorted(by_host, key=lambda h: sha1(h.encode()).hexdigest())
     folds: list[list[str]] = [[] for _ in range(k)]
     for n, host in enumerate(hosts):
@@ -185,13 +200,14 @@ def _prf(scores: list[tuple[float, float]]) -> float:
     return _f1(p, r)
 
 
-def cross_validate(pages: dict[str, tuple[str, str, str]], k: int, base: Result, whole: Result) -> float:
+def cross_validate(pages: dict[str, tuple[str, str, str]], hosts: dict[str, str], k: int, base: Result,
+                   whole: Result) -> float:
     """Print the rule ablations per fold and the leave-sites-out figure; return the cross-validated F1."""
     def scores_without(rules: set[str], ids: list[str]) -> dict[str, tuple[float, float]]:
         with without(rules):
             return {pid: page_scores(pages[pid][2], newsmon_text(pages[pid][0], pages[pid][1])) for pid in ids}
 
-    folds = [f for f in host_folds(pages, k) if f]
+    folds = [f for f in host_folds(hosts, k) if f]
     k = len(folds)
     if k < 3:
         print(f"\nleave-sites-out: needs pages from 3 hosts or more, these come from {k}")
@@ -310,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {pid[:12]} {_f1(*o):.3f} vs {_f1(*b):.3f}  (P {o[0]:.2f} R {o[1]:.2f} | P {b[0]:.2f} R {b[1]:.2f})"
               f"  {pages[pid][1][:70]}")
     if args.folds > 1:
-        cross_validate(pages, args.folds, base, ours)
+        cross_validate(pages, page_hosts(args.data, pages), args.folds, base, ours)
     if args.whole_process:
         whole_process(pages, max(2, args.repeat))
     return 0

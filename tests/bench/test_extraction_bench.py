@@ -49,14 +49,26 @@ def test_runs_on_a_folder_of_our_pages(tmp_path, capsys):
 
 
 def test_folds_keep_a_sites_pages_together_and_are_balanced():
-    from bench.extraction import host_folds
+    from pathlib import Path
+
+    from bench.extraction import host_folds, page_hosts
 
     pages = {f"p{i}": ("", f"https://www.site{i % 7}.example/a{i}", "") for i in range(28)}
-    folds = host_folds(pages, 3)
+    folds = host_folds(page_hosts(Path("/nonexistent"), pages), 3)
     assert sorted(p for f in folds for p in f) == sorted(pages)
     hosts = [{pages[p][1].split("/")[2].removeprefix("www.") for p in f} for f in folds]
     assert all(not (a & b) for i, a in enumerate(hosts) for b in hosts[i + 1:])  # no site in two folds
     assert sorted(len(h) for h in hosts) == [2, 2, 3]
+
+
+def test_hosts_come_from_the_index_when_the_ground_truth_has_no_url(tmp_path):
+    from bench.extraction import host_folds, page_hosts
+
+    pages = {"d-1": ("", "", ""), "d-2": ("", "", ""), "d-3": ("", "https://www.c.example/x", "")}
+    (tmp_path / "index.tsv").write_text("id\thost\tgold_words\nd-1\twww.a.example\t10\nd-2\tb.example\t5\n",
+                                        encoding="utf-8")
+    assert page_hosts(tmp_path, pages) == {"d-1": "a.example", "d-2": "b.example", "d-3": "c.example"}
+    assert sorted(map(len, host_folds(page_hosts(tmp_path, pages), 3))) == [1, 1, 1]
 
 
 def test_a_rule_can_be_switched_off_and_comes_back():
