@@ -74,6 +74,8 @@ class Settings(BaseModel):
     data_dir: str = Field(default="var/data", min_length=1)  # a local path or an fsspec URL (core.storage)
     warehouse_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "warehouse"
     task_retry_delay_s: Annotated[float, Field(ge=0, le=3600)] = 20.0  # read by the DAG files (newsmon.assets)
+    # the day trends count an article on: the publisher's stated day or the UTC day (warehouse migration 0011)
+    trend_day: Literal["stated", "utc"] = "stated"
     max_depth: Annotated[int, Field(ge=0, le=5)] = 2
     allow_private_networks: bool | list[str] = False
     user_agent: str = DEFAULT_USER_AGENT

@@ -206,7 +206,7 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
         report.states = Counter(row["state"] for row in ledger)
         report.seeds = [(r["url"], r["state"], r["detail"] or "") for r in ledger if r["relation"] == "seed"]
         stage("load", 1)
-        report.loaded = load_batch(settings.db, batch, report.run_id, Grouping.of(settings))
+        report.loaded = load_batch(settings.db, batch, report.run_id, Grouping.of(settings), settings.trend_day)
         stage("checks", 1)
         report.checks = len(run_checks(settings.db, batch))
         stage("publish", 1)

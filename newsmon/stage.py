@@ -197,9 +197,10 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
 
 
 def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual",
-               grouping: Grouping | None = None) -> dict[str, int]:
-    """Load a batch in one transaction (warehouse.load), near-duplicates and stories placed by transform."""
+               grouping: Grouping | None = None, trend_day: str = "stated") -> dict[str, int]:
+    """Load a batch in one transaction (warehouse.load), near-duplicates and stories placed by transform;
+    `trend_day`: the config key of that name."""
     from transform.grouping import regroup
     from warehouse import load
 
-    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), regroup)
+    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), regroup, trend_day)

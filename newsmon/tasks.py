@@ -97,7 +97,7 @@ def load(batch: str, run_id: str | None) -> dict[str, int]:
     from core.config import Grouping
     from newsmon.stage import load_batch
 
-    return _run(lambda s: load_batch(s.db, batch, _required(run_id), Grouping.of(s)))
+    return _run(lambda s: load_batch(s.db, batch, _required(run_id), Grouping.of(s), s.trend_day))
 
 
 def check(batch: str) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 from core import storage
@@ -14,20 +16,25 @@ from warehouse.batch import verified_tables
 from warehouse.db import one, rollback, writer
 from warehouse.grouping import Regroup, group_batch
 from warehouse.sqlfile import run_named
+from warehouse.trends import rebuild_marts
 
+log = logging.getLogger("newsmon.warehouse")
 SQL = resources.files("warehouse") / "sql"
 LOAD_SQL = SQL / "load.sql"
 MERGE_SQL = SQL / "merge_aliases.sql"
 REFRESH_SQL = SQL / "refresh_days.sql"
+TREND_DAYS = ("stated", "utc")
 
 
 def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping: Grouping,
-               regroup: Regroup) -> dict[str, int]:
+               regroup: Regroup, trend_day: str = "stated") -> dict[str, int]:
     """Upsert the batch by key (articles, signatures, entities, aliases, the URL frontier), replace its
     articles' mentions and salience rows, mark removed articles, fold short-form people into their full
     names, mark near-duplicates and place articles in stories (warehouse.grouping, judged by `regroup`: the
 application passes transform.grouping.regroup), log the searches, and
-    refresh the trend marts for the days the batch touched, all in one transaction.
+    refresh the trend marts for the days the batch touched, all in one transaction. `trend_day` (the config
+    key: "stated" or "utc") is the day articles count on; a warehouse that counted by the other one has
+    every article's day recomputed and its marts rebuilt, once, in the same transaction.
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
     published (warehouse.db.publish), after the data checks. `batch_dir` may be an object-store URL
@@ -36,15 +43,29 @@ application passes transform.grouping.regroup), log the searches, and
     row count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row
     counts in the batch."""
     with storage.local_folder(batch_dir) as local:  # a batch on an object store is copied here first
-        return _load(db_path, verified_tables(local), run_id, grouping, regroup)
+        return _load(db_path, verified_tables(local), run_id, grouping, regroup, trend_day)
+
+
+def use_trend_day(con: duckdb.DuckDBPyConnection, trend_day: str) -> bool:
+    """Make `trend_day` the warehouse's setting; when it was the other one, recompute every article's day
+    and rebuild the marts (inside the caller's transaction). True when it changed."""
+    if trend_day not in TREND_DAYS:
+        raise ValueError(f"trend_day must be one of {', '.join(TREND_DAYS)}, not {trend_day!r}")
+    if one(con, "select value from warehouse_settings where key = 'trend_day'")[0] == trend_day:
+        return False
+    con.execute("update warehouse_settings set value = ? where key = 'trend_day'", [trend_day])
+    rebuild_marts(con)
+    log.info("trend_day is now %r: every article's day recomputed, marts rebuilt", trend_day)
+    return True
 
 
 def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping,
-          regroup: Regroup) -> dict[str, int]:
+          regroup: Regroup, trend_day: str) -> dict[str, int]:
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
     with writer(db_path) as con:
         try:
             con.execute("begin transaction")
+            use_trend_day(con, trend_day)
             run_named(con, LOAD_SQL, src)
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
             group_batch(con, src["articles"], grouping, regroup)

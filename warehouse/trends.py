@@ -102,11 +102,13 @@ def story_mentions(db_path: str | Path, story: str, entity: str | None = None, d
 
 
 def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild the marts whole on an open transaction (a repair): the load's refresh for every day that
-    has articles or mart rows. Returns row counts."""
+    """Rebuild the marts whole on an open transaction (a repair, or a new trend_day setting): every
+    article's day recomputed (macro trend_day_of), then the load's refresh for every day that has articles
+    or mart rows. Returns row counts."""
+    con.execute("update articles set trend_day = trend_day_of(published_day, published_at, fetched_at)")
     con.execute("""
         create or replace temp table touched_days as
-        select distinct cast(coalesce(published_at, fetched_at) as date) as day from articles
+        select distinct trend_day as day from articles
         union
         select distinct day from entity_daily_mart""")
     run_named(con, REFRESH_SQL, {})

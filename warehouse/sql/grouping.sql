@@ -53,7 +53,7 @@ where articles.article_id = g.article_id;
 
 -- name: touched_days_grouping
 insert into touched_days
-select distinct cast(coalesce(a.published_at, a.fetched_at) as date) as day
+select distinct a.trend_day as day
 from articles as a
 semi join grouping_changes as g on g.article_id = a.article_id and g.dup_changed;
 

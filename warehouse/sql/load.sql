@@ -5,14 +5,9 @@
 
 -- name: touched_days_before
 create or replace temp table touched_days as
-select distinct cast(coalesce(published_at, fetched_at) as date) as day
+select distinct trend_day as day
 from articles
 where article_id in (select article_id from read_parquet($articles));
-
--- name: touched_days_after
-insert into touched_days
-select distinct cast(coalesce(published_at, fetched_at) as date) as day
-from read_parquet($articles);
 
 -- name: upsert_articles
 insert into articles by name
@@ -49,6 +44,17 @@ on conflict (article_id) do update set
     end,
     content_hash = excluded.content_hash,
     removed_at = null;
+
+-- name: set_trend_day
+-- the day each loaded article counts on (macro trend_day_of, migration 0011)
+update articles set trend_day = trend_day_of(published_day, published_at, fetched_at)
+where article_id in (select article_id from read_parquet($articles));
+
+-- name: touched_days_after
+insert into touched_days
+select distinct trend_day as day
+from articles
+where article_id in (select article_id from read_parquet($articles));
 
 -- name: upsert_signatures
 insert into article_signatures by name
@@ -119,7 +125,7 @@ on conflict (url) do update set
 
 -- name: touched_days_merges
 insert into touched_days
-select distinct cast(coalesce(a.published_at, a.fetched_at) as date) as day
+select distinct a.trend_day as day
 from mentions as m
 inner join person_alias_merges as pm on pm.from_id = m.entity_id
 inner join articles as a on a.article_id = m.article_id;

@@ -8,7 +8,7 @@ with taiwan_articles as (
 
 companions as (
     select
-        cast(coalesce(a.published_at, a.fetched_at) as date) as day,
+        a.trend_day as day,
         e.name
     from taiwan_articles as t
     inner join articles as a on a.article_id = t.article_id

@@ -7,7 +7,7 @@ with picked as (
         a.article_id,
         coalesce(a.published_at, a.fetched_at) as seen_at
     from articles as a
-    where cast(coalesce(a.published_at, a.fetched_at) as date) between $start and $end
+    where a.trend_day between $start and $end
         and (len($outlets) = 0 or list_contains($outlets, outlet(a.site_name, a.canonical_url)))
         and (len($relations) = 0 or list_contains($relations, a.relation))
         and ($story is null or a.story_id = $story)

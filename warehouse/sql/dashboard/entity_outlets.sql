@@ -7,7 +7,7 @@ with mentioning as (
     from article_entities as ae
     inner join articles as a on a.article_id = ae.article_id
     where ae.entity_id = $entity_id
-        and cast(coalesce(a.published_at, a.fetched_at) as date) between $start and $end
+        and a.trend_day between $start and $end
 ),
 
 final as (

@@ -7,7 +7,7 @@ with scoped as (
         duplicate_of,
         story_id
     from articles
-    where cast(coalesce(published_at, fetched_at) as date) between $start and $end
+    where trend_day between $start and $end
 ),
 
 per_outlet as (

@@ -5,4 +5,4 @@ select
     count(distinct outlet(site_name, canonical_url)) as outlets,
     count(distinct story_id) as stories
 from articles
-where cast(coalesce(published_at, fetched_at) as date) between $start and $end;
+where trend_day between $start and $end;

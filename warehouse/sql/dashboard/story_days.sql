@@ -1,7 +1,7 @@
 -- One story's articles per day and outlet (every copy), every day from its first to its last present.
 with members as (
     select
-        cast(coalesce(published_at, fetched_at) as date) as day,
+        trend_day as day,
         outlet(site_name, canonical_url) as outlet,
         duplicate_of
     from articles
