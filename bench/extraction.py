@@ -187,9 +187,9 @@ def host_folds(hosts: dict[str, str], k: int) -> list[list[str]]:
     by_host: dict[str, list[str]] = {}
     for pid, host in hosts.items():
         by_host.setdefault(host, []).append(pid)
-    hosts = sorted(by_host, key=lambda h: sha1(h.encode()).hexdigest())
+    order = sorted(by_host, key=lambda h: sha1(h.encode()).hexdigest())
     folds: list[list[str]] = [[] for _ in range(k)]
-    for n, host in enumerate(hosts):
+    for n, host in enumerate(order):
         folds[n % k].extend(by_host[host])
     return folds
 
