@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import trafilatura
+from lxml import html as lxml_html
 
 from transform.boilerplate import PRUNE_XPATH, clean_text
 from transform.dates import find_published
@@ -13,7 +14,10 @@ from transform.metadata import NOT_SINGLE_STORY, clean_authors, parse_html, read
 from transform.records import Article
 
 MIN_WORDS = 10  # a page without article markup needs at least this much main text to be an article
-LISTING_ARTICLES = 3  # a page without article markup holding this many <article> blocks is a listing
+LISTING_ARTICLES = 3  # a page without article markup holding this many <article> blocks is a listing...
+MAIN_ARTICLE_WORDS = 150  # ...unless one of them holds this many words and twice the next one's: an article
+# among teasers (related stories, comments). Derived on dates-dev's declined pages, judged on Dragnet's
+# (articles all) and the sample site's listings (bench/declined.py).
 # Deviations from trafilatura's defaults, each judged by leave-sites-out cross-validation in
 # bench/extraction.py (RULES there switches each one off):
 PRECISION = True  # favor_precision: stricter pruning of side blocks (helps on 3 of 5 host folds, +0.016 F1)
@@ -63,6 +67,19 @@ def drop_title_line(text: str, title: str, description: str | None = None) -> st
     return rest if is_dek else (first + ("\n" + rest if rest else ""))
 
 
+def _listing(tree: lxml_html.HtmlElement) -> str | None:
+    """Why a page without article markup is a listing of stories, or None: LISTING_ARTICLES or more
+    <article> blocks, none of them the page's one main article (MAIN_ARTICLE_WORDS)."""
+    blocks = tree.xpath("//article")
+    if len(blocks) < LISTING_ARTICLES:
+        return None
+    sizes = sorted((len(b.text_content().split()) for b in blocks), reverse=True)
+    if sizes[0] >= MAIN_ARTICLE_WORDS and sizes[0] >= 2 * sizes[1]:
+        return None
+    return (f"a listing of {len(blocks)} stories without article markup (no <article> block holds the "
+            f"page's story: the largest has {sizes[0]} words, the next {sizes[1]})")
+
+
 def extract_article(html: str, url: str, feed_published: datetime | None = None) -> Article | NotArticle:
     """Parse one page; returns NotArticle with a reason for pages that carry no single story.
 
@@ -77,8 +94,8 @@ def extract_article(html: str, url: str, feed_published: datetime | None = None)
         return NotArticle(f"a collection page ({', '.join(sorted(meta.page_types & NOT_SINGLE_STORY))})")
     published = find_published(tree, html, meta.canonical_url or url, meta.article_object, meta.meta,
                                feed_published)
-    if not meta.marked_article and len(tree.xpath("//article")) >= LISTING_ARTICLES:
-        return NotArticle(f"a listing of {len(tree.xpath('//article'))} stories without article markup")
+    if not meta.marked_article and (listing := _listing(tree)):
+        return NotArticle(listing)
     text = drop_title_line(main_text(html, url or None), meta.title, meta.description)
     words = len(text.split())
     if words == 0 or (not meta.marked_article and words < MIN_WORDS):

@@ -106,3 +106,23 @@ def test_language_and_canonical_variants():
     art = extract_article(html, "https://noticias.example/amp/noticia/1")
     assert art.language == "pt"
     assert art.canonical_url == "https://noticias.example/noticia/1"
+
+
+def _teasers(n: int, words: int) -> str:
+    return "".join(f"<article><h3>Teaser {i}</h3><p>{'More on the harbour works. ' * (words // 5)}</p></article>"
+                   for i in range(n))
+
+
+def test_an_article_among_teaser_blocks_is_an_article_and_a_listing_says_why_it_is_not():
+    story = " ".join(f"Sentence {i} of the council's report on the harbour wall repairs in Port Ardent."
+                     for i in range(20))
+    page_html = (f"<html><head><title>Harbour wall</title></head><body><h1>Harbour wall</h1><article><p>{story}</p>"
+                 f"</article><aside>{_teasers(3, 20)}</aside></body></html>")
+    art = extract_article(page_html, "https://moor.example/harbour-wall")
+    assert not isinstance(art, NotArticle) and "Sentence 19" in art.text
+    listing = extract_article(f"<html><body><h1>Latest</h1>{_teasers(4, 30)}</body></html>", "https://moor.example/")
+    assert isinstance(listing, NotArticle)
+    assert "listing of 4 stories" in listing.reason and "the largest has" in listing.reason
+    # two blocks of similar size: neither is the page's one story
+    twins = extract_article(f"<html><body>{_teasers(3, 200)}</body></html>", "https://moor.example/twins")
+    assert isinstance(twins, NotArticle)
