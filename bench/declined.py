@@ -42,14 +42,14 @@ def declined_in(folder: Path) -> tuple[int, list[tuple[str, str]]]:
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     out = []
     for pid, item in sorted(truth.items()):
-        html = gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes())
+        html = gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
         got = extract_article(html, item.get("url") or "")
         if isinstance(got, NotArticle):
             out.append((pid, got.reason))
     return len(truth), out
 
 
-def sample_pages() -> dict[str, tuple[bool, bytes]]:
+def sample_pages() -> dict[str, tuple[bool, str]]:
     """{url: (is an article, html)} for every HTML page of the sample network (no server needed)."""
     from sample_site.network import publisher_pages, seed_host_pages
 
@@ -57,7 +57,7 @@ def sample_pages() -> dict[str, tuple[bool, bytes]]:
              "northern": "http://127.0.0.1:8003"}
     sites = {"courier": seed_host_pages(bases["courier"], 0, bases),
              **{name: publisher_pages(name, bases[name]) for name in ("lakeside", "northern")}}
-    return {bases[name] + path: (bool(ARTICLE_PATH.search(path)), page.body)
+    return {bases[name] + path: (bool(ARTICLE_PATH.search(path)), page.body.decode("utf-8", "replace"))
             for name, pages in sites.items() for path, page in pages.items()
             if page.status == 200 and page.content_type.startswith("text/html") and not path.startswith("/bad/")}
 
@@ -82,17 +82,17 @@ def main(argv: list[str] | None = None) -> int:
         for pid, reason in declined[:args.show]:
             print(f"    {pid}: {reason}")
     if args.sample:
-        pages = sample_pages()
-        wrong = Counter()
-        for url, (is_article, body) in pages.items():
-            declined = isinstance(extract_article(body, url), NotArticle)
-            if is_article == declined:
+        site = sample_pages()
+        wrong: Counter[str] = Counter()
+        for url, (is_article, body) in site.items():
+            refused = isinstance(extract_article(body, url), NotArticle)
+            if is_article == refused:
                 wrong["article declined" if is_article else "non-article stored"] += 1
                 if args.show:
-                    print(f"    {url}: {'declined' if declined else 'stored'}")
-        articles = sum(a for a, _ in pages.values())
-        print(f"{'sample network':<34}{len(pages):>7}{wrong['article declined']:>10}{'':>8}  "
-              f"{articles} articles, {wrong['article declined']} declined; {len(pages) - articles} other pages, "
+                    print(f"    {url}: {'declined' if refused else 'stored'}")
+        articles = sum(a for a, _ in site.values())
+        print(f"{'sample network':<34}{len(site):>7}{wrong['article declined']:>10}{'':>8}  "
+              f"{articles} articles, {wrong['article declined']} declined; {len(site) - articles} other pages, "
               f"{wrong['non-article stored']} stored as articles")
     return 0
 

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
@@ -23,6 +24,13 @@ BYLINE_PREFIX = re.compile(r"^\s*(by|written by|words by|reporting by|posted by|
 AUTHOR_NOISE = re.compile(r"(email the author|follow on \w+|twitter|facebook|@\w+|updated|published)", re.I)
 JOB_TITLE = re.compile(r"\b(reporter|editor|correspondent|writer|columnist|contributor|staff|desk|"
                        r"journalist|producer|analyst)s?\b", re.I)
+NOT_A_PERSON = re.compile(r"^(admin|administrator|webmaster|unknown author|guest)$", re.I)
+DOMAIN_LIKE = re.compile(r"^[\w-]+(\.[\w-]+)+$")  # "kath.net", "edilson.la.rosa": a site or a slug
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "di", "da", "do", "dos", "du", "la",
+                            "le", "bin", "ibn", "al", "el", "ter", "zu", "y", "e"})
+# Rules of the author chain (bench/metadata.py switches each off): the visible byline (trafilatura's author
+# selectors) where the page's markup names nobody, and the rejection of names that are not a person's.
+AUTHOR_RULES = {"visible_byline": True, "not_a_person": True}
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 
 
@@ -99,17 +107,41 @@ def _names(value: object) -> list[str]:
     return [str(value)] if value else []
 
 
-def clean_authors(raw: list[str]) -> list[str]:
-    """Author names as a clean list: no "By", no "and" lists, no contact prompts, no dates, no duplicates."""
+def clean_authors(raw: list[str], site: str | None = None, url: str | None = None) -> list[str]:
+    """Author names as a clean list: no "By", no "and" lists, no contact prompts, no dates, no duplicates;
+    and no name that is not a person's (AUTHOR_RULES["not_a_person"]): the site's own name or domain, a
+    domain or URL slug, "admin", or several words of which one is lowercase and not a name particle
+    ("Archiv anzeigen", "Afficher mon profil complet": a link's text, not a name)."""
     out: list[str] = []
     for item in raw:
         item = item.split("|")[0]
         for part in re.split(r",|\band\b|&|;", BYLINE_PREFIX.sub("", item.strip())):
             name = AUTHOR_NOISE.sub("", BYLINE_PREFIX.sub("", part)).strip(" .:-\u2013\u2014")
             if name and not name.startswith("http") and len(name.split()) <= 5 and not JOB_TITLE.search(name) \
-                    and not any(ch.isdigit() for ch in name) and name not in out:
+                    and not any(ch.isdigit() for ch in name) and name not in out \
+                    and not (AUTHOR_RULES["not_a_person"] and _not_a_person(name, site, url)):
                 out.append(name)
     return out
+
+
+def _not_a_person(name: str, site: str | None, url: str | None) -> bool:
+    folded = name.casefold()
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    if folded in {(site or "").casefold(), host, host.split(".")[0]} or NOT_A_PERSON.match(name):
+        return True
+    if DOMAIN_LIKE.match(name):
+        return True
+    words = name.split()
+    return len(words) >= 2 and any(w[:1].islower() and w not in NAME_PARTICLES for w in words)
+
+
+def visible_byline(tree: lxml_html.HtmlElement) -> list[str]:
+    """The byline shown on the page (trafilatura's author selectors: author and byline classes, rel and
+    itemprop marks), for a page whose markup names no author."""
+    from trafilatura.metadata import extract_author
+
+    found = extract_author(tree)
+    return [a for a in (found or "").split(";") if a.strip()]
 
 
 def strip_site_suffix(title: str, site: str | None) -> str:
@@ -162,11 +194,14 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> Metadata:
         or _text_of(tree, "//title")
     raw_authors = _names(art.get("author")) or ([meta["author"]] if meta.get("author") else []) \
         or [a.text_content() for a in tree.xpath('//a[@rel="author"]')[:3]]
+    authors = clean_authors(raw_authors, site, url)
+    if not authors and AUTHOR_RULES["visible_byline"]:
+        authors = clean_authors(visible_byline(tree), site, url)
     modified, mod_src = _modified(art, meta)
     body = art.get("articleBody")
     return Metadata(
         canonical_url=canon, title=strip_site_suffix(str(title), site), site_name=site,
-        authors=clean_authors(raw_authors),
+        authors=authors,
         modified_at=modified, modified_source=mod_src, language=_language(tree, meta, art),
         description=meta.get("description") or meta.get("og:description"),
         article_body=body if isinstance(body, str) and body.strip() else None,

@@ -126,3 +126,22 @@ def test_an_article_among_teaser_blocks_is_an_article_and_a_listing_says_why_it_
     # two blocks of similar size: neither is the page's one story
     twins = extract_article(f"<html><body>{_teasers(3, 200)}</body></html>", "https://moor.example/twins")
     assert isinstance(twins, NotArticle)
+
+
+def test_names_that_are_not_a_persons_are_rejected():
+    raw = ["Daily Tide", "dailytide.example", "admin", "Archiv anzeigen →", "Afficher mon profil complet",
+           "edilson.la.rosa", "Ludwig van Beethoven", "gnaddrig", "Mei Lin Howard"]
+    assert clean_authors(raw, site="Daily Tide", url="https://www.dailytide.example/news/1") == \
+        ["Ludwig van Beethoven", "gnaddrig", "Mei Lin Howard"]  # particles and one-word handles stay
+
+
+def test_a_visible_byline_names_the_author_where_the_markup_names_nobody():
+    body = " ".join(f"Sentence {i} about the new ferry timetable for the island route." for i in range(30))
+    html = (f"<html><head><title>Ferry</title><meta property='og:site_name' content='Daily Tide'></head><body>"
+            f"<h1>Ferry timetable</h1><div class='byline'>By <span class='author-name'>Mei Lin Howard</span></div>"
+            f"<article><p>{body}</p></article><footer><a rel='author' href='/team'>Daily Tide</a></footer>"
+            f"</body></html>")
+    art = extract_article(html, "https://dailytide.example/ferry")
+    assert art.authors == ["Mei Lin Howard"]
+    marked = html.replace("<head>", "<head><meta name='author' content='Bo Chan'>")
+    assert extract_article(marked, "https://dailytide.example/ferry").authors == ["Bo Chan"]  # markup first
