@@ -27,12 +27,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from core.dates import as_written
 
-URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|_|\.|$)")
+# /2023/11/08/ (the day a path segment of its own) or 2023-11-08 in a segment; not /2023/10/3-fragen-an,
+# where a slug that starts with a number follows a year and a month
+URL_DATE = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|\.html?|$)|"
+                      r"[/_-]((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d])")
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
                   "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
                   "parsely-pub-date")
@@ -65,9 +69,10 @@ def stated(value: object) -> Published | None:
 
 
 def url_day(url: str) -> date | None:
-    if m := URL_DATE.search(url or ""):
+    if m := URL_DATE.search(urlsplit(url or "").path):
+        year, month, day = m.group(1, 2, 3) if m[1] else m.group(4, 5, 6)
         try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
+            return date(int(year), int(month), int(day))
         except ValueError:
             return None
     return None

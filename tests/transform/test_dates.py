@@ -30,7 +30,12 @@ def test_a_stamp_keeps_its_own_day_beside_the_utc_instant():
 
 @pytest.mark.parametrize(("url", "day"), [("https://a.example/2023/11/08/story", date(2023, 11, 8)),
                                           ("https://a.example/2023-02-30/story", None),
-                                          ("https://a.example/news/story-2023", None)])
+                                          ("https://a.example/news/story-2023", None),
+                                          ("https://a.example/2023/10/3-questions-for-tina/", None),
+                                          ("https://a.example/2023/10/30-things-to-do", None),
+                                          ("https://a.example/news/2023-10-03-council-vote", date(2023, 10, 3)),
+                                          ("https://a.example/2023/1/9/", date(2023, 1, 9)),
+                                          ("https://a.example/x?from=2023/11/08/", None)])
 def test_url_day(url, day):
     assert url_day(url) == day
 
