@@ -20,6 +20,11 @@ day away from the day of a stamp in UTC or without a zone wins for `day` (the zo
 for an evening story), while `at` keeps the stamp; a stamp in the publisher's own offset already states
 its day (RULES["url_day"]).
 
+And the dateline readers see: when the headline's block prints exactly one day (04.02.2022, 2022-02-04,
+4 February 2022, February 4, 2022; English, German and French month names), the chosen stamp states
+another, and some stamp of the page (its modified stamp, say, for a republished article) states the printed
+day, `day` is the printed day and `at` keeps the chosen stamp (RULES["visible_day"]).
+
 Each rule is judged in bench/dates.py by switching it off, on folds of hosts it was not derived from."""
 
 from __future__ import annotations
@@ -43,7 +48,20 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
 # Blocks that carry other stories' or readers' dates: a <time> inside them is not the article's.
 NOT_OWN = re.compile(r"comment|related|sidebar|teaser|recommend|popular|trending|more-|widget|footer|"
                      r"breadcrumb|promo|newsletter|latest", re.I)
-RULES = {"own_time": True, "local_offset": True, "url_day": True, "extensive": True}
+RULES = {"own_time": True, "local_offset": True, "url_day": True, "extensive": True, "visible_day": True}
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dc.date.modified")
+_MONTHS = {m: n for n, names in enumerate((
+    "january jan januar janvier", "february feb februar février fevrier", "march mar märz maerz mars",
+    "april apr avril", "may mai", "june jun juni juin", "july jul juli juillet", "august aug août aout",
+    "september sep sept septembre", "october oct oktober okt octobre", "november nov novembre",
+    "december dec dezember dez décembre decembre"), 1) for m in names.split()}
+_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# dates as pages print them: 04.02.2022, 2022-02-04, 4 February 2022 / 4. Februar 2022, February 4, 2022
+VISIBLE_DATE = re.compile(
+    r"\b(?P<d1>\d{1,2})\.\s?(?P<m1>\d{1,2})\.\s?(?P<y1>(?:19|20)\d{2})\b|"
+    r"\b(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2})\b|"
+    rf"\b(?P<d3>\d{{1,2}})(?:\.|st|nd|rd|th|er)?\s+(?P<m3>{_MONTH})\.?\s+(?P<y3>(?:19|20)\d{{2}})\b|"
+    rf"\b(?P<m4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>(?:19|20)\d{{2}})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,43 @@ def own_time(tree: lxml_html.HtmlElement) -> str | None:
     return None
 
 
+def _headline_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The headline's block: up to three levels above the first h1 (None without an h1)."""
+    h1 = tree.xpath("(//h1)[1]")
+    if not h1:
+        return None
+    block = h1[0]
+    for _ in range(3):
+        parent = block.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        block = parent
+    return block
+
+
+def visible_days(tree: lxml_html.HtmlElement) -> set[date]:
+    """The days printed in the headline's block (the dateline readers see), outside the headline itself
+    and outside navigation, sidebars, comments and teasers."""
+    block = _headline_block(tree)
+    if block is None:
+        return set()
+    days = set()
+    for text in block.xpath(".//text()[not(ancestor::h1) and not(ancestor::script) and not(ancestor::style)]"):
+        parent = text.getparent()
+        if parent is None or _inside_other_block(parent) or not any(ch.isdigit() for ch in text):
+            continue
+        for m in VISIBLE_DATE.finditer(text):
+            g = m.groupdict()
+            n = next(i for i in "1234" if g[f"y{i}"])
+            month = g[f"m{n}"]
+            try:
+                days.add(date(int(g[f"y{n}"]), int(month) if month.isdigit() else _MONTHS[month.lower()],
+                              int(g[f"d{n}"])))
+            except (ValueError, KeyError):
+                continue
+    return days
+
+
 def first_time(tree: lxml_html.HtmlElement) -> str | None:
     found = tree.xpath("//time/@datetime")
     return str(found[0]) if found else None
@@ -133,6 +188,17 @@ def find_published(tree: lxml_html.HtmlElement, html: str | bytes, url: str, art
             if other.offset_min and found.at and other.at and abs(other.at - found.at) <= timedelta(minutes=1):
                 found = replace(found, day=other.day, offset_min=other.offset_min)
                 break
+    if found is not None and found.day is not None and rules["visible_day"]:
+        # the page prints one day under its headline, and a stamp of the page states that day too (the
+        # modified stamp, say, when the article was republished): that is the day the publisher states
+        others = {p.day for p in stamps} | {p.day for key in MODIFIED_KEYS if (p := stated(meta.get(key)))}
+        if (p := stated(art.get("dateModified"))) is not None:
+            others.add(p.day)
+        others.discard(found.day)
+        if others:  # only a day some stamp states can win, so look at the page only when stamps disagree
+            shown = visible_days(tree)
+            if len(shown) == 1 and shown <= others:
+                found = replace(found, day=shown.pop(), offset_min=None)
     in_url = url_day(url)
     if found is None and in_url is not None:
         found = Published(datetime(in_url.year, in_url.month, in_url.day, tzinfo=UTC), in_url, None, "url")

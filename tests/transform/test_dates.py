@@ -66,7 +66,10 @@ def test_json_ld_before_meta_before_time():
             ' "datePublished": "2022-06-10T08:00:00Z"}</script>'
             '<meta property="article:published_time" content="2022-06-11T08:00:00Z"></head>'
             + SIDEBAR_FIRST[6:])
-    assert published(html).source == "json-ld" and published(html).day == date(2022, 6, 10)
+    p = published(html, visible_day=False)
+    assert (p.source, p.day) == ("json-ld", date(2022, 6, 10))
+    # the byline prints 14 June, which the article's <time> states too: the day the page states
+    assert (published(html).at, published(html).day) == (p.at, date(2022, 6, 14))
 
 
 def test_a_utc_stamp_takes_the_local_day_of_the_same_instant_stated_elsewhere():
@@ -104,3 +107,22 @@ def test_the_url_then_the_feed_then_htmldates_extensive_search():
     assert (found.source, found.day) == ("htmldate", date(2021, 3, 3))
     assert published(texty, "https://isles.example/keeper", extensive=False).day is None
     assert published(bare, "https://isles.example/keeper") == Published()
+
+
+REPUBLISHED = """<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry fares",
+ "datePublished": "2021-12-14T15:41:07+01:00", "dateModified": "2022-02-04T15:33:00+01:00"}</script></head><body>
+<div class="head"><h1>Ferry fares rise in spring 2022</h1><p class="meta">04.02.2022 | 15:33 Uhr</p>
+<aside class="related"><a href="/x">Older: 3 January 2022</a></aside></div>
+<p>The island ferry's fares rise in April.</p></body></html>"""
+
+
+def test_the_day_printed_under_the_headline_wins_when_a_stamp_states_it_too():
+    p = published(REPUBLISHED)
+    assert (p.day, p.source, p.at) == (date(2022, 2, 4), "json-ld", datetime(2021, 12, 14, 14, 41, 7, tzinfo=UTC))
+    assert published(REPUBLISHED, visible_day=False).day == date(2021, 12, 14)
+    # printed in words, in English
+    assert published(REPUBLISHED.replace("04.02.2022", "February 4, 2022")).day == date(2022, 2, 4)
+    # a printed day no stamp states is not trusted (a caption, an event's date): the stamp stands
+    assert published(REPUBLISHED.replace("04.02.2022", "05.02.2022")).day == date(2021, 12, 14)
+    # two different days printed: no single dateline
+    assert published(REPUBLISHED.replace("| 15:33 Uhr", "| updated 14.12.2021")).day == date(2021, 12, 14)
