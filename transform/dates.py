@@ -12,7 +12,9 @@ The candidates, in order of trust:
    or a related-stories list (RULES["own_time"]; off: the first `<time datetime>` of the page);
 4. the date in the URL (`/2023/11/08/`);
 5. the feed item that listed the page;
-6. htmldate's reading of the whole page, extensive search included (RULES["extensive"]).
+6. the dateline: the one day printed in the short lines of the headline's block (RULES["dateline"]; see
+   below), at midnight UTC;
+7. htmldate's reading of the whole page, extensive search included (RULES["extensive"]).
 
 Two cross-checks. A stamp in UTC (or without a zone) takes its day from the same instant stated
 elsewhere on the page in the publisher's own offset (RULES["local_offset"]). A URL that states a day one
@@ -20,8 +22,9 @@ day away from the day of a stamp in UTC or without a zone wins for `day` (the zo
 for an evening story), while `at` keeps the stamp; a stamp in the publisher's own offset already states
 its day (RULES["url_day"]).
 
-And the dateline readers see: when the headline's block prints exactly one day (04.02.2022, 2022-02-04,
-4 February 2022, February 4, 2022; English, German and French month names), the chosen stamp states
+And the dateline readers see: when the headline's block prints exactly one day in its short lines
+(04.02.2022, 31.10.23, 2022-02-04, 4 February 2022, February 4, 2022; English, German and French month
+names; a date inside a sentence is an event's, not the article's), the chosen stamp states
 another, and some stamp of the page (its modified stamp, say, for a republished article) states the printed
 day, `day` is the printed day and `at` keeps the chosen stamp (RULES["visible_day"]).
 
@@ -48,8 +51,10 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
 # Blocks that carry other stories' or readers' dates: a <time> inside them is not the article's.
 NOT_OWN = re.compile(r"comment|related|sidebar|teaser|recommend|popular|trending|more-|widget|footer|"
                      r"breadcrumb|promo|newsletter|latest", re.I)
-RULES = {"own_time": True, "local_offset": True, "url_day": True, "extensive": True, "visible_day": True}
+RULES = {"own_time": True, "local_offset": True, "url_day": True, "extensive": True, "visible_day": True,
+         "dateline": True}
 MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dc.date.modified")
+DATELINE_WORDS = 12  # a text longer than this is a sentence, not a dateline
 _MONTHS = {m: n for n, names in enumerate((
     "january jan januar janvier", "february feb februar février fevrier", "march mar märz maerz mars",
     "april apr avril", "may mai", "june jun juni juin", "july jul juli juillet", "august aug août aout",
@@ -58,7 +63,7 @@ _MONTHS = {m: n for n, names in enumerate((
 _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 # dates as pages print them: 04.02.2022, 2022-02-04, 4 February 2022 / 4. Februar 2022, February 4, 2022
 VISIBLE_DATE = re.compile(
-    r"\b(?P<d1>\d{1,2})\.\s?(?P<m1>\d{1,2})\.\s?(?P<y1>(?:19|20)\d{2})\b|"
+    r"\b(?P<d1>\d{1,2})\.\s?(?P<m1>\d{1,2})\.\s?(?P<y1>(?:19|20)?\d{2})\b|"
     r"\b(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2})\b|"
     rf"\b(?P<d3>\d{{1,2}})(?:\.|st|nd|rd|th|er)?\s+(?P<m3>{_MONTH})\.?\s+(?P<y3>(?:19|20)\d{{2}})\b|"
     rf"\b(?P<m4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>(?:19|20)\d{{2}})\b", re.I)
@@ -145,22 +150,25 @@ def _headline_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None
 
 
 def visible_days(tree: lxml_html.HtmlElement) -> set[date]:
-    """The days printed in the headline's block (the dateline readers see), outside the headline itself
-    and outside navigation, sidebars, comments and teasers."""
+    """The days printed in the headline's block (the dateline readers see): in its short lines (a date
+    in a sentence is an event's, not the article's), outside the headline itself and outside navigation,
+    sidebars, comments and teasers. 31.10.23 is read as 2023."""
     block = _headline_block(tree)
     if block is None:
         return set()
     days = set()
     for text in block.xpath(".//text()[not(ancestor::h1) and not(ancestor::script) and not(ancestor::style)]"):
         parent = text.getparent()
-        if parent is None or _inside_other_block(parent) or not any(ch.isdigit() for ch in text):
+        if parent is None or not any(ch.isdigit() for ch in text) or len(text.split()) > DATELINE_WORDS \
+                or _inside_other_block(parent):
             continue
         for m in VISIBLE_DATE.finditer(text):
             g = m.groupdict()
             n = next(i for i in "1234" if g[f"y{i}"])
             month = g[f"m{n}"]
+            year = int(g[f"y{n}"]) + (2000 if len(g[f"y{n}"]) == 2 else 0)
             try:
-                days.add(date(int(g[f"y{n}"]), int(month) if month.isdigit() else _MONTHS[month.lower()],
+                days.add(date(year, int(month) if month.isdigit() else _MONTHS[month.lower()],
                               int(g[f"d{n}"])))
             except (ValueError, KeyError):
                 continue
@@ -204,6 +212,9 @@ def find_published(tree: lxml_html.HtmlElement, html: str | bytes, url: str, art
         found = Published(datetime(in_url.year, in_url.month, in_url.day, tzinfo=UTC), in_url, None, "url")
     if found is None and feed_published is not None and (p := stated(feed_published)):
         found = replace(p, source="feed")
+    if found is None and rules["dateline"] and len(shown := visible_days(tree)) == 1:
+        day = shown.pop()
+        found = Published(datetime(day.year, day.month, day.day, tzinfo=UTC), day, None, "dateline")
     if found is None:
         found = _htmldate(html, url, extensive=rules["extensive"])
     if found is None:

@@ -79,10 +79,12 @@ def test_boilerplate_page_keeps_only_the_story():
     assert art.title == "Quarry plan rejected after long inquiry"  # " - The Moor Herald" dropped
 
 
-def test_htmldate_is_the_last_resort_and_feed_date_comes_before_it():
+def test_the_printed_dateline_then_htmldate_are_the_last_resort_and_feed_date_comes_before_them():
     html = page("article_text_date.html")
     art = extract_article(html, "https://moor.example/news/choir")
-    assert art.published_at == datetime(2021, 3, 3, tzinfo=UTC) and art.published_source == "htmldate"
+    assert art.published_at == datetime(2021, 3, 3, tzinfo=UTC) and art.published_source == "dateline"
+    without = html.replace('<p class="date">March 3, 2021</p>', "<p>March 3, 2021</p><p>and March 4, 2021</p>")
+    assert extract_article(without, "https://moor.example/news/choir").published_source == "htmldate"
     assert not art.text.startswith("March 3, 2021")
     feed_day = datetime(2021, 3, 4, 9, 0, tzinfo=UTC)
     from_feed = extract_article(html, "https://moor.example/news/choir", feed_published=feed_day)

@@ -126,3 +126,12 @@ def test_the_day_printed_under_the_headline_wins_when_a_stamp_states_it_too():
     assert published(REPUBLISHED.replace("04.02.2022", "05.02.2022")).day == date(2021, 12, 14)
     # two different days printed: no single dateline
     assert published(REPUBLISHED.replace("| 15:33 Uhr", "| updated 14.12.2021")).day == date(2021, 12, 14)
+
+
+def test_a_day_printed_alone_under_the_headline_comes_before_htmldates_guess():
+    html = ("<html><body><div><h1>Grab rider story was made up</h1><p>Von: Ann Lee | 31.10.23</p>"
+            "<p>A spokesman said on Monday (30. Oktober 2023) that the video was staged, and that no rider had"
+            " flown anywhere to buy rice for a customer.</p></div><p>More text.</p></body></html>")
+    p = published(html)
+    assert (p.day, p.source, p.at) == (date(2023, 10, 31), "dateline", datetime(2023, 10, 31, tzinfo=UTC))
+    assert published(html, dateline=False).source == "htmldate"

@@ -404,6 +404,7 @@ comment on column entity_daily.day is 'Day the article counts on (articles.trend
 comment on column entity_daily_mart.day is 'Day the article counts on (articles.trend_day: the publisher''s stated day or the UTC day, as the warehouse''s trend_day setting says; the fetch day when the page states none).';
 comment on column articles.trend_day is 'The day this article counts on in trends: published_day (trend_day setting ''stated'', the default) or the UTC day of published_at (''utc''); the fetch day when the page states none. Kept by each load.';
 comment on macro trend_day_of is 'trend_day_of(published_day, published_at, fetched_at): the day an article counts on, as the trend_day setting says (the one definition behind articles.trend_day).';
+comment on column articles.published_source is 'Where published_at came from: json-ld, meta, time (the article''s own <time>), url, feed, dateline (the one day printed under the headline, at midnight UTC) or htmldate.';
 comment on table warehouse_settings is 'Settings the warehouse''s own definitions depend on, written by newsmon from its config: trend_day (''stated'' or ''utc'').';
 comment on column warehouse_settings.key is 'Setting name.';
 comment on column warehouse_settings.value is 'Its value.';
