@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from sample_site.site import Page, build_site
 
@@ -84,6 +85,15 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     site: SampleSite
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a crawler that gave up on a slow page, a run that was stopped) is not
+        the site's error: say nothing. Anything else is printed as usual."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class SampleSite:
