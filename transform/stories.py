@@ -8,17 +8,28 @@ articles are placed oldest first, so a batch holding a whole event clusters as i
 similarity = 0.6 * overlap(top entities) + 0.4 * overlap(keywords), overlap(A, B) = |A ∩ B| / min(|A|, |B|),
 over each article's STORY_ENTITIES most salient canonical entities and its 30 salient terms: the same
 measure the relevance score uses against the seeds. Placement is single-link and decided once, when
-an article is first loaded (a near-duplicate follows its representative's story if that changes)."""
+an article is first loaded (a near-duplicate follows its representative's story if that changes).
+
+Candidates cost about the same whatever the volume: an article is compared with placed articles that share
+one of its keys (top entities; keywords too when the threshold is low enough for keywords alone to reach
+it), read rarest key first, at most MAX_PER_KEY per key (from the nearest days of the window, the latest
+placed first) and MAX_CANDIDATES in all. Two articles about the same event share their rare names (a
+minister, a town), so a popular key ("China") adds little once rarer ones have been read; without the caps,
+placing a batch on a popular entity compared every pair (bench/stories.py measures both)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from math import ceil
 
 from core.config import Grouping
 from transform.records import Doc
 
 STORY_ENTITIES = 8
+MAX_PER_KEY = 64  # placed articles read per shared key (the nearest in time)
+MAX_CANDIDATES = 256  # placed articles compared with one new article, at most (about: a key's read is whole)
 DEFAULT_THRESHOLD = Grouping.story_threshold
 ENTITY_WEIGHT, TERM_WEIGHT = 0.6, 0.4
 
@@ -40,7 +51,10 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
     representative), given the stored articles of `pool` around them with their stories."""
     docs = {d.article_id: d for d in pool}
     window = timedelta(days=window_days)
-    index: dict[str, set[str]] = {}  # entity or keyword -> placed articles carrying it
+    days_around = sorted(range(-ceil(window_days), ceil(window_days) + 1), key=abs)  # nearest day first
+    # key -> day (ordinal) -> placed articles carrying it, in the order they were added; and per key, how many
+    index: dict[str, dict[int, list[tuple[datetime, str]]]] = {}
+    carrying: Counter[str] = Counter()
 
     # an article sharing no entity scores at most TERM_WEIGHT: below that threshold keywords must be looked up too
     with_terms = threshold <= TERM_WEIGHT
@@ -51,22 +65,52 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
 
     def add(d: Doc) -> None:
         for key in keys(d):
-            index.setdefault(key, set()).add(d.article_id)
+            index.setdefault(key, {}).setdefault(d.at.toordinal(), []).append((d.at, d.article_id))
+            carrying[key] += 1
 
-    for d in docs.values():
-        if d.story_id and d.article_id not in place and d.duplicate_of is None:
-            add(d)
+    entity_sets: dict[str, frozenset[str]] = {}
+
+    def top(d: Doc) -> frozenset[str]:
+        if (found := entity_sets.get(d.article_id)) is None:
+            found = entity_sets[d.article_id] = frozenset(e.casefold() for e in d.entities[:STORY_ENTITIES])
+        return found
+
+    def candidates(d: Doc) -> set[str]:
+        found: set[str] = set()
+        day = d.at.toordinal()
+        for key in sorted(keys(d), key=lambda k: (carrying[k], k)):  # rarest first
+            by_day = index.get(key)
+            if not by_day:
+                continue
+            taken = 0
+            for delta in days_around:  # the nearest days first, the latest added first within a day
+                for at, article_id in reversed(by_day.get(day + delta, ())):
+                    if abs(at - d.at) <= window:
+                        found.add(article_id)
+                        taken += 1
+                        if taken >= MAX_PER_KEY:
+                            break
+                if taken >= MAX_PER_KEY:
+                    break
+            if len(found) >= MAX_CANDIDATES:
+                break
+        return found
+
+    for d in sorted((d for d in docs.values() if d.story_id and d.article_id not in place and d.duplicate_of is None),
+                    key=Doc.order):
+        add(d)
     out: dict[str, str] = {}
     for d in sorted((docs[a] for a in place if a in docs and docs[a].duplicate_of is None), key=Doc.order):
-        candidates = set().union(set(), *(index.get(k, set()) for k in keys(d)))
         best, best_score = None, 0.0
-        for other in sorted(candidates):
+        d_top, d_words = top(d), d.keywords
+        for other in sorted(candidates(d)):  # similarity(d, o), inlined: the hot loop of a big batch
             o = docs[other]
-            if abs(o.at - d.at) > window:
-                continue
-            score = similarity(d, o)
-            if score > best_score:
-                best, best_score = o, score
+            o_top, o_words = top(o), o.keywords
+            sim = ENTITY_WEIGHT * (len(d_top & o_top) / min(len(d_top), len(o_top)) if d_top and o_top else 0.0) \
+                + TERM_WEIGHT * (len(d_words & o_words) / min(len(d_words), len(o_words)) if d_words and o_words
+                                 else 0.0)
+            if sim > best_score:
+                best, best_score = o, sim
         d.story_id = best.story_id if best is not None and best_score >= threshold and best.story_id else \
             d.article_id
         out[d.article_id] = d.story_id
@@ -77,4 +121,3 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
             story = out.get(d.duplicate_of) or (rep.story_id if rep else None) or d.article_id
             d.story_id = out[d.article_id] = story
     return out
-

@@ -75,3 +75,22 @@ def test_articles_join_the_most_similar_story_in_the_window_or_start_one():
     out = assign_stories(pool, {"own", "late", "fete", "copy"}, threshold=0.45, window_days=3)
     assert out["own"] == "seed" and out["copy"] == "seed"  # a copy follows its representative
     assert out["late"] == "late" and out["fete"] == "fete"  # too late for the window; nothing in common
+
+
+def test_a_popular_entity_does_not_hide_the_article_that_shares_a_rare_one():
+    """Placement reads the rarest shared key first: 500 placed articles that each share one of five popular
+    names (more than a key's cap each, and than the candidates' cap together) and one older article that
+    also names the same minister; the new article joins that one."""
+    from transform.stories import MAX_CANDIDATES, MAX_PER_KEY
+
+    popular = ("China", "Beijing", "Taiwan", "Russia", "United States")
+    t0 = datetime(2022, 6, 15, 8)
+    crowd = [Doc(f"c{i:03d}", t0 + timedelta(minutes=i), keywords=frozenset({f"k{i}"}),
+                 entities=(popular[i % 5], f"Other {i}"), story_id=f"c{i:03d}") for i in range(500)]
+    assert len(crowd) / len(popular) > MAX_PER_KEY and len(popular) * MAX_PER_KEY > MAX_CANDIDATES
+    first = Doc("first", t0 - timedelta(hours=20), keywords=frozenset({"tariff", "steel"}),
+                entities=(*popular, "Minister Lan Pei"), story_id="first")
+    new = Doc("new", t0 + timedelta(hours=6), keywords=frozenset({"tariff", "steel"}),
+              entities=(*popular, "Minister Lan Pei"))
+    out = assign_stories([*crowd, first, new], {"new"}, threshold=0.45, window_days=3)
+    assert out == {"new": "first"}
