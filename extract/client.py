@@ -130,14 +130,29 @@ class Fetcher:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # With a run folder, robots.txt answers and each host's last request time are shared by all
-        # tasks of the run, so politeness holds across task boundaries too.
+        # tasks of the run, so politeness holds across task boundaries too: a task writes its hosts' clocks
+        # when it closes its fetcher (a task killed before that is retried after task_retry_delay_s,
+        # longer than a host's delay).
         self.run_dir = run_dir
         self.robots = RobotsCache(self, run_dir / "robots" if run_dir else None)
         self._last_request: dict[str, float] = {}
+        self._answered: dict[str, float] = {}  # host -> wall time of its last answer, not yet in its clock file
         self._lock = threading.Lock()
 
     def close(self) -> None:
+        """Write the host clocks of this fetcher's requests (once per host, not per request: on an object
+        store each write is a request), then close the connections."""
+        self.flush_clocks()
         self.session.close()
+
+    def flush_clocks(self) -> None:
+        from core import storage
+
+        with self._lock:
+            answered, self._answered = self._answered, {}
+        for host, wall in answered.items():
+            if clock := self._host_clock(host):
+                storage.write_text(clock, repr(wall))
 
     def _host_clock(self, host: str) -> UPath | None:
         return self.run_dir / "hosts" / re.sub(r"[^A-Za-z0-9_.-]", "_", host) if self.run_dir else None
@@ -167,10 +182,8 @@ class Fetcher:
         host = host_of(url)
         with self._lock:
             self._last_request[host] = time.monotonic()
-            if clock := self._host_clock(host):
-                from core import storage
-
-                storage.write_text(clock, repr(time.time()))
+            if self.run_dir:
+                self._answered[host] = time.time()  # written to the host's clock by close()
 
     def raw_get(self, url: str, headers: dict[str, str] | None = None,
                 deadline: float | None = None) -> requests.Response:

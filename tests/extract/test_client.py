@@ -204,3 +204,22 @@ def test_brotli_and_nested_encodings_are_decoded_and_capped_after_decompression(
             assert res.body == html
         else:
             assert "too large: over 5000000 bytes decompressed" in res.detail and len(body) < 100_000
+
+
+def test_a_tasks_host_clocks_are_written_once_when_it_closes_and_the_next_task_waits(tmp_path, fresh_site):
+    """Fetchers of one run share each host's last answer through the run folder: written once per host when
+    a fetcher closes (on an object store a write is a request), read by the next task's fetcher."""
+    settings = make_settings(tmp_path, fresh_site, per_host_delay_s=0.5)
+    run_dir = tmp_path / "run"
+    first = Fetcher(settings, run_dir=run_dir)
+    for path in ("/news/xi-putin-call", "/news/taiwan-next-door"):
+        assert first.get(fresh_site.url(path)).state == "ok"
+    clocks = run_dir / "hosts"
+    assert not clocks.exists() or not list(clocks.iterdir())  # nothing written per request
+    first.close()
+    assert len(list(clocks.iterdir())) == 1  # one host, one clock
+    second = Fetcher(settings, run_dir=run_dir)  # the next task of the run
+    assert second.get(fresh_site.url("/news/allotment-show")).state == "ok"
+    second.close()
+    stamps = [h.at for h in fresh_site.hits]
+    assert min(b - a for a, b in itertools.pairwise(stamps)) >= 0.45
