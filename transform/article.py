@@ -18,6 +18,8 @@ LISTING_ARTICLES = 3  # a page without article markup holding this many <article
 MAIN_ARTICLE_WORDS = 150  # ...unless one of them holds this many words and twice the next one's: an article
 # among teasers (related stories, comments). Derived on dates-dev's declined pages, judged on Dragnet's
 # (articles all) and the sample site's listings (bench/declined.py).
+LISTING_SHARE = 0.5  # ...and unless the blocks hold less than this share of the main text's words: the story
+# is outside them (derived on the two Dragnet pages the rules above still declined; judged on dates-dev)
 # Deviations from trafilatura's defaults, each judged by leave-sites-out cross-validation in
 # bench/extraction.py (RULES there switches each one off):
 PRECISION = True  # favor_precision: stricter pruning of side blocks (helps on 3 of 5 host folds, +0.016 F1)
@@ -67,14 +69,18 @@ def drop_title_line(text: str, title: str, description: str | None = None) -> st
     return rest if is_dek else (first + ("\n" + rest if rest else ""))
 
 
-def _listing(tree: lxml_html.HtmlElement) -> str | None:
+def _listing(tree: lxml_html.HtmlElement, main_words: int) -> str | None:
     """Why a page without article markup is a listing of stories, or None: LISTING_ARTICLES or more
-    <article> blocks, none of them the page's one main article (MAIN_ARTICLE_WORDS)."""
+    <article> blocks, none of them the page's one main article (MAIN_ARTICLE_WORDS), and together holding at
+    least half as many words as the page's main text (a page whose story is outside its <article> blocks
+    is an article with teasers beside it)."""
     blocks = tree.xpath("//article")
     if len(blocks) < LISTING_ARTICLES:
         return None
     sizes = sorted((len(b.text_content().split()) for b in blocks), reverse=True)
     if sizes[0] >= MAIN_ARTICLE_WORDS and sizes[0] >= 2 * sizes[1]:
+        return None
+    if sum(sizes) < LISTING_SHARE * main_words:
         return None
     return (f"a listing of {len(blocks)} stories without article markup (no <article> block holds the "
             f"page's story: the largest has {sizes[0]} words, the next {sizes[1]})")
@@ -94,10 +100,10 @@ def extract_article(html: str, url: str, feed_published: datetime | None = None)
         return NotArticle(f"a collection page ({', '.join(sorted(meta.page_types & NOT_SINGLE_STORY))})")
     published = find_published(tree, html, meta.canonical_url or url, meta.article_object, meta.meta,
                                feed_published)
-    if not meta.marked_article and (listing := _listing(tree)):
-        return NotArticle(listing)
     text = drop_title_line(main_text(html, url or None), meta.title, meta.description)
     words = len(text.split())
+    if not meta.marked_article and (listing := _listing(tree, words)):
+        return NotArticle(listing)
     if words == 0 or (not meta.marked_article and words < MIN_WORDS):
         return NotArticle(f"{'no article markup and ' if not meta.marked_article else ''}{words} words of main text")
     return Article(

@@ -147,3 +147,12 @@ def test_a_visible_byline_names_the_author_where_the_markup_names_nobody():
     assert art.authors == ["Mei Lin Howard"]
     marked = html.replace("<head>", "<head><meta name='author' content='Bo Chan'>")
     assert extract_article(marked, "https://dailytide.example/ferry").authors == ["Bo Chan"]  # markup first
+
+
+def test_a_story_outside_its_pages_article_blocks_is_an_article():
+    story = " ".join(f"Paragraph {i}: the harbour board met on Tuesday to approve the new breakwater plan."
+                     for i in range(25))
+    html = (f"<html><head><title>Breakwater</title></head><body><h1>Breakwater approved</h1>"
+            f"<div class='story'><p>{story}</p></div><section class='more'>{_teasers(3, 10)}</section></body></html>")
+    art = extract_article(html, "https://moor.example/breakwater")
+    assert not isinstance(art, NotArticle) and "Paragraph 24" in art.text
