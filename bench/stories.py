@@ -6,9 +6,9 @@ Usage: python bench/stories.py [--sizes 2000 20000 200000] [--baseline-max 20000
 A batch is a backfill: N articles over 30 days placed into an empty warehouse, in stories of 3 to 12
 articles per event. Every article names a few entities every article of the period names ("China", "Beijing":
 skewed popularity, as in a long-followed story), its event's own people and places, and keywords. Printed per
-size: seconds and articles placed per second for each placement, their ratio, and how many articles the two
-put in the same story as their event's first article, and the share of articles both put in the same
-story (1.000: the caps changed no placement).
+size: seconds and articles placed per second for each placement, their ratio ("speed-up"), the share of
+articles each put in the same story as their event's first article ("kept", "kept (base)"), and the share
+of articles both put in the same story ("same": 1.000, the caps changed no placement).
 The baseline runs only up to --baseline-max (it grows with the square of the batch).
 """
 
@@ -109,22 +109,22 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     grouping = Grouping()
     threshold, window = grouping.story_threshold, grouping.story_window_days
-    print(f"{'batch':>9} {'newsmon s':>10} {'articles/s':>11} {'baseline s':>11} {'articles/s':>11} "
-          f"{'speed-up':>9} {'events kept: newsmon':>21} {'baseline':>9} {'same story':>11}")
+    print(f"{'batch':>9} {'newsmon s':>10} {'per s':>7} {'baseline s':>11} {'per s':>7} {'speed-up':>9} "
+          f"{'kept':>6} {'kept (base)':>12} {'same':>6}")
     rates = []
     for n in args.sizes:
         docs = batch(n)
         ours_s, ours = timed(assign_stories, docs, threshold, window)
         rates.append(n / ours_s)
-        cells = [f"{n:>9,}", f"{ours_s:10.2f}", f"{n / ours_s:11,.0f}"]
+        cells = [f"{n:>9,}", f"{ours_s:10.2f}", f"{n / ours_s:7,.0f}"]
         if n <= args.baseline_max:
             base_s, base = timed(exhaustive, docs, threshold, window)
-            cells += [f"{base_s:11.2f}", f"{n / base_s:11,.0f}", f"x{base_s / ours_s:8.1f}"]
+            cells += [f"{base_s:11.2f}", f"{n / base_s:7,.0f}", f"{'x' + format(base_s / ours_s, '.1f'):>9}"]
             same = sum(ours[a] == base[a] for a in ours) / max(1, len(ours))
-            kept = f"{event_agreement(ours):21.3f} {event_agreement(base):9.3f} {same:11.3f}"
+            kept = f"{event_agreement(ours):6.3f} {event_agreement(base):12.3f} {same:6.3f}"
         else:
-            cells += [f"{'-':>11}", f"{'-':>11}", f"{'-':>9}"]
-            kept = f"{event_agreement(ours):21.3f} {'-':>9} {'-':>11}"
+            cells += [f"{'-':>11}", f"{'-':>7}", f"{'-':>9}"]
+            kept = f"{event_agreement(ours):6.3f} {'-':>12} {'-':>6}"
         print(" ".join(cells) + " " + kept)
     if len(rates) > 1:
         print(f"newsmon articles/s, largest batch against smallest: x{rates[-1] / rates[0]:.2f} "

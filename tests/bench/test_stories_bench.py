@@ -8,7 +8,7 @@ from bench.stories import batch, event_agreement, main
 def test_stories_bench_places_both_ways_and_they_agree_at_a_small_size(capsys):
     assert main(["--sizes", "600", "1800", "--baseline-max", "1800"]) == 0
     out = capsys.readouterr().out
-    row = r"^ +([\d,]+) +\d+\.\d\d +[\d,]+ +\d+\.\d\d +[\d,]+ x +\d+\.\d +(\d\.\d{3}) +(\d\.\d{3}) +(\d\.\d{3})$"
+    row = r"^ +([\d,]+) +\d+\.\d\d +[\d,]+ +\d+\.\d\d +[\d,]+ +x\d+\.\d +(\d\.\d{3}) +(\d\.\d{3}) +(\d\.\d{3})$"
     rows = re.findall(row, out, re.M)
     assert [r[0] for r in rows] == ["600", "1,800"], out
     assert all(r[3] == "1.000" for r in rows), out  # below the caps, the same placement as comparing everything
