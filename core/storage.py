@@ -133,6 +133,16 @@ def write_bytes(path: AnyPath, data: bytes) -> None:
         path.fs.pipe_file(path.path, data)  # one PUT: the object appears whole, or not at all
 
 
+def read_bytes(path: AnyPath) -> bytes:
+    """A whole file's bytes; FileNotFoundError if absent. On an object store one GET (opening the file as
+    a stream asks for its size first, a second request)."""
+    if is_local(path):
+        return path.read_bytes()
+    if protocol_of(path) in ("s3", "s3a"):  # s3fs asks for the size first unless reads are not split up
+        return path.fs.cat_file(path.path, max_concurrency=1)
+    return path.fs.cat_file(path.path)
+
+
 def write_text(path: AnyPath, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 

@@ -39,7 +39,7 @@ class RawStore:
         file does not decompress or its bytes are not the ones it is named for."""
         path = self.path(sha)
         try:
-            body = gzip.decompress(path.read_bytes())
+            body = gzip.decompress(storage.read_bytes(path))
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise CorruptRaw(f"raw body {path} is corrupt ({type(exc).__name__}: {exc})") from None
         if hashlib.sha256(body).hexdigest() != sha:

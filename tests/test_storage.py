@@ -57,6 +57,26 @@ def test_raw_store_on_s3_puts_once_reads_back_and_quarantines(s3):
     assert not store.has(sha) and server.keys(bucket) == [f"newsmon/raw/{sha[:2]}/{sha}.gz.corrupt"]
 
 
+def test_reading_a_kept_body_on_s3_is_one_request(s3, monkeypatch):
+    import s3fs.core
+
+    _, url = s3
+    store = RawStore(url + "/newsmon")
+    sha = store.put(b"<html>harbour</html>")
+    calls: list[str] = []
+    original = s3fs.core.S3FileSystem._call_s3
+
+    async def counted(self, method, *args, **kwargs):
+        calls.append(method)
+        return await original(self, method, *args, **kwargs)
+
+    monkeypatch.setattr(s3fs.core.S3FileSystem, "_call_s3", counted)
+    assert store.get(sha) == b"<html>harbour</html>"
+    assert calls == ["get_object"]  # no HEAD for its size first
+    with pytest.raises(FileNotFoundError):
+        store.get("0" * 64)
+
+
 def test_a_cycle_with_data_dir_on_s3_gives_the_rows_of_a_local_one(s3, site, tmp_path):
     from newsmon.pipeline import run_cycle
 
