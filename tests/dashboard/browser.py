@@ -80,11 +80,23 @@ def chromium(profile: Path, downloads: Path | None = None, width: int = 1440) ->
 
 def settled(driver: object, title: str, timeout: float = 90) -> str:
     """Wait until the page's main area shows `title`, the page has stopped running its script and drawn its
-    charts; return the page's text."""
+    charts, and its text is the same on two polls in a row (Streamlit shows its running indicator a moment
+    after a run starts, and draws elements as the script reaches them: a loaded machine showed a page read
+    between two elements); return the page's text."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    last = {"body": None}
+
     def ready(d: object) -> bool:
+        if not _ready(d):
+            last["body"] = None
+            return False
+        body = d.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
+        stable, last["body"] = body == last["body"], body
+        return stable
+
+    def _ready(d: object) -> bool:
         # the page's own area: the navigation names every page from the first frame on
         main = d.find_elements(By.CSS_SELECTOR, "[data-testid='stMain']")
         body = main[0].text if main else ""
@@ -94,7 +106,7 @@ def settled(driver: object, title: str, timeout: float = 90) -> str:
                                                  "[data-testid='stVegaLiteChart'] svg")
         return title in body and not running and len(drawn) >= len(charts)
 
-    WebDriverWait(driver, timeout, poll_frequency=0.3).until(ready)
+    WebDriverWait(driver, timeout, poll_frequency=0.5).until(ready)
     time.sleep(0.8)  # the last frame of the charts' drawing
     return driver.find_element(By.TAG_NAME, "body").text
 
