@@ -3,11 +3,11 @@
 1. The same new pages (one cycle over the sample site) on top of a warehouse that already holds 1,000
    and 100,000 articles (synthetic, from bench/trends.py, with a frontier row each): wall time and peak
    RSS of `newsmon run` as a process, best of --trials, and the ratio (goal <= 1.2).
-2. `newsmon run` over 8 hosts (8 sample sites on their own ports) with `per_host_delay_s`: requests made
+2. `newsmon run` over 8 hosts (--hosts sample sites on their own ports) with `per_host_delay_s`: requests made
    as a fraction of the politeness budget (hosts x (window / delay + 1)), with the thread pool
    (fetch_workers = 8) and sequentially (fetch_workers = 1) as the baseline (goal >= 0.9).
 
-Usage: python bench/cycles.py [--small 1000] [--large 100000] [--trials 2] [--delay 0.5]
+Usage: python bench/cycles.py [--small 1000] [--large 100000] [--trials 2] [--delay 0.5] [--hosts 8]
 """
 
 from __future__ import annotations
@@ -102,8 +102,8 @@ def cycle_cost(sizes: list[int], trials: int) -> dict[int, tuple[float, float]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def politeness(workers: int, delay: float) -> tuple[float, int, float]:
-    """(fraction of the politeness budget used, requests, fetch window seconds) over HOSTS sample sites."""
+def politeness(workers: int, delay: float, hosts: int = HOSTS) -> tuple[float, int, float]:
+    """(fraction of the politeness budget used, requests, fetch window seconds) over `hosts` sample sites."""
     from contextlib import ExitStack
 
     from sample_site import SampleSite
@@ -111,13 +111,13 @@ def politeness(workers: int, delay: float) -> tuple[float, int, float]:
     work = Path(tempfile.mkdtemp(prefix="newsmon-hosts-"))
     try:
         with ExitStack() as stack:
-            sites = [stack.enter_context(SampleSite()) for _ in range(HOSTS)]
+            sites = [stack.enter_context(SampleSite()) for _ in range(hosts)]
             config = write_config(work / "newsmon.toml", [s.url("/news/xi-putin-call") for s in sites], work,
                                   per_host_delay_s=delay, fetch_workers=workers)
             run_process(config)
             stamps = [h.at for s in sites for h in s.hits]
         window = max(stamps) - min(stamps)
-        budget = HOSTS * (window / delay + 1)
+        budget = hosts * (window / delay + 1)
         return len(stamps) / budget, len(stamps), window
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--trials", type=int, default=2)
     parser.add_argument("--delay", type=float, default=0.5, help="per_host_delay_s of the multi-host run")
+    parser.add_argument("--hosts", type=int, default=HOSTS, help="sample sites of the multi-host run")
     args = parser.parse_args(argv)
 
     costs = cycle_cost([args.small, args.large], args.trials)
@@ -141,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio_t, ratio_m = t_large / t_small, m_large / m_small
     print(f"  ratio {args.large:,} / {args.small:,}: time x{ratio_t:.2f}, memory x{ratio_m:.2f} (goal <= 1.2)")
 
-    print(f"\n{HOSTS} hosts, per_host_delay_s {args.delay:g}: requests as a fraction of the politeness budget")
-    parallel = politeness(8, args.delay)
-    sequential = politeness(1, args.delay)
+    print(f"\n{args.hosts} hosts, per_host_delay_s {args.delay:g}: requests as a fraction of the politeness budget")
+    parallel = politeness(8, args.delay, args.hosts)
+    sequential = politeness(1, args.delay, args.hosts)
     for name, (fraction, requests, window) in (("fetch_workers = 8", parallel), ("sequential (1)", sequential)):
         print(f"  {name:<20} {fraction:5.2f}  ({requests} requests in {window:.1f} s)")
     print(f"  parallel / sequential: x{parallel[0] / sequential[0]:.1f} (goal: parallel >= 0.9)")

@@ -146,8 +146,8 @@ LONG_FIRST = ("tests/e2e/", "tests/test_local_airflow", "tests/dashboard/test_br
               "tests/faults/test_lost_batch", "tests/faults/test_killed_run", "tests/cli/test_cli",
               "tests/faults/test_failures_say_where", "tests/test_monitor", "tests/faults/test_disk_full",
               "tests/faults/test_wal_cut_short", "tests/extract/test_deadline", "tests/dashboard/test_app",
-              "tests/bench/test_dashboard_bench", "tests/faults/test_bad_cli_input", "tests/bench/test_entities_bench",
-              "tests/faults/")
+              "tests/bench/test_dashboard_bench", "tests/bench/test_cycles_bench", "tests/faults/test_bad_cli_input",
+              "tests/bench/test_entities_bench", "tests/faults/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -9,7 +9,7 @@ from bench.cycles import main
 
 
 def test_cycles_bench_measures_cycle_cost_and_politeness_at_a_small_size(capsys):
-    assert main(["--small", "20", "--large", "200", "--trials", "1", "--delay", "0.05"]) in (0, 1)
+    assert main(["--small", "20", "--large", "200", "--trials", "1", "--delay", "0.05", "--hosts", "2"]) in (0, 1)
     out = capsys.readouterr().out
     assert re.search(r"^  20 +\d+\.\ds +\d+ MB$", out, re.M) and re.search(r"^  200 +\d+\.\ds +\d+ MB$", out, re.M), out
     assert re.search(r"ratio 200 / 20: time x\d+\.\d\d, memory x\d+\.\d\d", out), out
