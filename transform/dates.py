@@ -111,30 +111,6 @@ def _inside_other_block(el: lxml_html.HtmlElement) -> bool:
     return False
 
 
-def own_time(tree: lxml_html.HtmlElement) -> str | None:
-    """The datetime of the article's own <time> (see the module's docstring), or None."""
-    for el in tree.xpath('//*[@itemprop="datePublished"]'):
-        value = el.get("datetime") or el.get("content")
-        if value and not _inside_other_block(el):
-            return value
-    scopes = []
-    h1 = tree.xpath("(//h1)[1]")
-    if h1:  # the headline's block: up to three levels above the h1
-        block = h1[0]
-        for _ in range(3):
-            parent = block.getparent()
-            if parent is None or parent.tag in ("body", "html"):
-                break
-            block = parent
-        scopes.append(block)
-    scopes.extend(tree.xpath("(//article)[1]"))
-    for scope in scopes:
-        for el in scope.iter("time"):
-            if el.get("datetime") and not _inside_other_block(el):
-                return el.get("datetime")
-    return None
-
-
 def _headline_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """The headline's block: up to three levels above the first h1 (None without an h1)."""
     h1 = tree.xpath("(//h1)[1]")
@@ -147,6 +123,22 @@ def _headline_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None
             break
         block = parent
     return block
+
+
+def own_time(tree: lxml_html.HtmlElement) -> str | None:
+    """The datetime of the article's own <time> (see the module's docstring), or None."""
+    for el in tree.xpath('//*[@itemprop="datePublished"]'):
+        value = el.get("datetime") or el.get("content")
+        if value and not _inside_other_block(el):
+            return value
+    headline = _headline_block(tree)
+    scopes = [headline] if headline is not None else []
+    scopes.extend(tree.xpath("(//article)[1]"))
+    for scope in scopes:
+        for el in scope.iter("time"):
+            if el.get("datetime") and not _inside_other_block(el):
+                return el.get("datetime")
+    return None
 
 
 def visible_days(tree: lxml_html.HtmlElement) -> set[date]:
