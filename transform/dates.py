@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from core.dates import as_written
+from transform.metadata import MODIFIED_META
 
 # /2023/11/08/ (the day a path segment of its own) or 2023-11-08 in a segment; not /2023/10/3-fragen-an,
 # where a slug that starts with a number follows a year and a month
@@ -53,7 +54,7 @@ NOT_OWN = re.compile(r"comment|related|sidebar|teaser|recommend|popular|trending
                      r"breadcrumb|promo|newsletter|latest", re.I)
 RULES = {"own_time": True, "local_offset": True, "url_day": True, "extensive": True, "visible_day": True,
          "dateline": True}
-MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dc.date.modified")
+MODIFIED_KEYS = (*MODIFIED_META, "dc.date.modified")  # the modified stamps metadata reads, and Dublin Core's
 DATELINE_WORDS = 12  # a text longer than this is a sentence, not a dateline
 _MONTHS = {m: n for n, names in enumerate((
     "january jan januar janvier", "february feb februar février fevrier", "march mar märz maerz mars",
