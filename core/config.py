@@ -45,6 +45,9 @@ class SearchSource(BaseModel):
         return self
 
 
+TrendDay = Literal["stated", "utc"]  # the day an article counts on in trends (config key trend_day)
+
+
 @dataclass(frozen=True)
 class Grouping:
     """The config keys of duplicate and story detection (docs: configuration), with their defaults."""
@@ -75,7 +78,7 @@ class Settings(BaseModel):
     warehouse_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "warehouse"
     task_retry_delay_s: Annotated[float, Field(ge=0, le=3600)] = 20.0  # read by the DAG files (newsmon.assets)
     # the day trends count an article on: the publisher's stated day or the UTC day (warehouse migration 0011)
-    trend_day: Literal["stated", "utc"] = "stated"
+    trend_day: TrendDay = "stated"
     max_depth: Annotated[int, Field(ge=0, le=5)] = 2
     allow_private_networks: bool | list[str] = False
     user_agent: str = DEFAULT_USER_AGENT

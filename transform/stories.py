@@ -103,12 +103,9 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
     for d in sorted((docs[a] for a in place if a in docs and docs[a].duplicate_of is None), key=Doc.order):
         best, best_score = None, 0.0
         d_top, d_words = top(d), d.keywords
-        for other in sorted(candidates(d)):  # similarity(d, o), inlined: the hot loop of a big batch
+        for other in sorted(candidates(d)):  # similarity(d, o), each article's entity set folded once
             o = docs[other]
-            o_top, o_words = top(o), o.keywords
-            sim = ENTITY_WEIGHT * (len(d_top & o_top) / min(len(d_top), len(o_top)) if d_top and o_top else 0.0) \
-                + TERM_WEIGHT * (len(d_words & o_words) / min(len(d_words), len(o_words)) if d_words and o_words
-                                 else 0.0)
+            sim = ENTITY_WEIGHT * _overlap(d_top, top(o)) + TERM_WEIGHT * _overlap(d_words, o.keywords)
             if sim > best_score:
                 best, best_score = o, sim
         d.story_id = best.story_id if best is not None and best_score >= threshold and best.story_id else \

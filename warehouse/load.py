@@ -6,12 +6,13 @@ import logging
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import get_args
 
 import duckdb
 import pyarrow.parquet as pq
 
 from core import storage
-from core.config import Grouping
+from core.config import Grouping, TrendDay
 from warehouse.batch import verified_tables
 from warehouse.db import one, rollback, writer
 from warehouse.grouping import Regroup, group_batch
@@ -23,7 +24,7 @@ SQL = resources.files("warehouse") / "sql"
 LOAD_SQL = SQL / "load.sql"
 MERGE_SQL = SQL / "merge_aliases.sql"
 REFRESH_SQL = SQL / "refresh_days.sql"
-TREND_DAYS = ("stated", "utc")
+TREND_DAYS = get_args(TrendDay)
 
 
 def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping: Grouping,
