@@ -87,7 +87,7 @@ def test_compose_and_the_process_based_e2e_stack_agree(tmp_path):
     common = services["airflow-scheduler"]["environment"]
     compose_only = {"AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK", "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"}
     assert set(common) - compose_only <= set(e2e), "the e2e stack misses settings the compose services have"
-    for key in ("AIRFLOW__CORE__EXECUTOR", "AIRFLOW__CORE__AUTH_MANAGER"):
+    for key in ("AIRFLOW__CORE__EXECUTOR", "AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"):
         assert common[key] == e2e[key], key
     for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__RESULT_BACKEND",
                 "AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CORE__EXECUTION_API_SERVER_URL"):

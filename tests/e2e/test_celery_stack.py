@@ -27,6 +27,10 @@ def test_triggered_run_fills_the_warehouse_and_runs_entity_trends(stack):
     rows = warehouse_rows(stack.settings.db)
     assert len(rows["articles"]) == 8
     assert any(e[1] == "Xi Jinping" for e in rows["entities"])
+    from newsmon.celery_worker import PRELOADED  # here, not at collection: it imports Airflow
+
+    for worker in ("worker", "warehouse-worker"):  # each started warm (newsmon.celery_worker)
+        assert PRELOADED in (stack.home / f"{worker}.log").read_text(encoding="utf-8", errors="replace"), worker
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         asset_runs = [r for r in stack.runs("entity_trends") if r["run_type"] == "asset_triggered"]
