@@ -53,6 +53,10 @@ def celery_env(home: Path, db_name: str, redis_db: int, port: int, config: Path,
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "15",  # heartbeats come every second (below)
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+            "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "newsmon.celery_worker.CELERY_CONFIG",
+            # the DAG files do not change during the suite: parse them once, not again every 30 s (compose keeps
+            # Airflow's default, so that an edited DAG shows up)
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "600",
             # a task slot frees within a second of its task ending, not up to 5 s later (the supervisor
             # notices the exit when its select wakes: at most every min_heartbeat_interval)
             "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1"}
@@ -100,16 +104,18 @@ class Stack:
         proc.wait(timeout=30)
 
     def stop_all(self) -> None:
-        for name in list(self.procs):
-            proc = self.procs[name]
-            try:
+        """SIGTERM to every service at once, then up to 5 s for all to finish, SIGKILL after (every service but
+        the triggerer exits within a second; the triggerer waits 10 s on its idle trigger runner)."""
+        for proc in self.procs.values():
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+        deadline = time.monotonic() + 5
+        for name in list(self.procs):
+            proc = self.procs.pop(name)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            self.procs.pop(name)
 
     def request(self, method: str, path: str, **kw) -> dict:
         if self._token is None:
