@@ -43,11 +43,27 @@ def served(network_db, tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def browser(tmp_path):
-    with chromium(tmp_path / "profile", downloads=tmp_path / "downloads") as driver:
-        driver.downloads = tmp_path / "downloads"
+@pytest.fixture(scope="module")
+def chromium_once(tmp_path_factory):
+    """One Chromium for the module: a launch costs seconds of CPU, and each test gets a clean one below."""
+    with chromium(tmp_path_factory.mktemp("chromium") / "profile") as driver:
         yield driver
+
+
+@pytest.fixture
+def browser(chromium_once, tmp_path):
+    """The module's Chromium on a blank page with no cookies and an empty cache (a cached resource would
+    hide a fetch from the hostile-text test's tracker), downloading into this test's own folder."""
+    driver = chromium_once
+    driver.get("about:blank")
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": "*", "storageTypes": "all"})
+    driver.downloads = tmp_path / "downloads"
+    driver.downloads.mkdir()
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(driver.downloads),
+                                                           "eventsEnabled": True})
+    yield driver
 
 
 def click_text(driver, text: str, tag: str = "*") -> None:
