@@ -28,8 +28,11 @@ from newsmon.assets import LOAD_POOL
 
 PROJECT = Path(__file__).resolve().parents[1]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
-SERVICES = {"api-server": ["api-server"], "scheduler": ["scheduler"], "dag-processor": ["dag-processor"],
-            "triggerer": ["triggerer"]}
+# each service's command; the scheduler starts warm (newsmon.local_scheduler: what it preloads, the
+# LocalExecutor's workers and every task forked from them start with)
+SERVICES = {"api-server": [AIRFLOW, "api-server"],
+            "scheduler": [sys.executable, "-m", "newsmon.local_scheduler"],
+            "dag-processor": [AIRFLOW, "dag-processor"], "triggerer": [AIRFLOW, "triggerer"]}
 DAGS = ("related_articles", "entity_trends")
 PASSWORD_ENV, USER_ENV = "NEWSMON_AIRFLOW_PASSWORD", "NEWSMON_AIRFLOW_USER"
 
@@ -147,7 +150,7 @@ class LocalAirflow:
         (self.home / "logs").mkdir(parents=True, exist_ok=True)
         for name, args in SERVICES.items():
             log = (self.home / "logs" / f"{name}.log").open("ab")
-            self.procs[name] = subprocess.Popen([AIRFLOW, *args], env=env, cwd=PROJECT, stdout=log,
+            self.procs[name] = subprocess.Popen(args, env=env, cwd=PROJECT, stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
             log.close()
 

@@ -21,6 +21,7 @@ import jwt
 import pytest
 import requests
 
+from newsmon.warm import PRELOADED
 from tests.conftest import make_settings, write_config
 from warehouse.db import read_connection
 
@@ -139,6 +140,7 @@ def test_one_machine_airflow_schedules_the_cycle_and_the_trends(tmp_path, site, 
                 assert con.execute("select count(*) from articles").fetchone()[0] == 8
                 assert con.execute("select count(*) from alerts").fetchone()[0] > 0
         assert processes_of(home)
+        assert PRELOADED in (home / "logs" / "scheduler.log").read_text(encoding="utf-8", errors="replace")
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         code = proc.wait(timeout=90)

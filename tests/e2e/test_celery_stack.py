@@ -27,7 +27,7 @@ def test_triggered_run_fills_the_warehouse_and_runs_entity_trends(stack):
     rows = warehouse_rows(stack.settings.db)
     assert len(rows["articles"]) == 8
     assert any(e[1] == "Xi Jinping" for e in rows["entities"])
-    from newsmon.celery_worker import PRELOADED  # here, not at collection: it imports Airflow
+    from newsmon.warm import PRELOADED
 
     for worker in ("worker", "warehouse-worker"):  # each started warm (newsmon.celery_worker)
         assert PRELOADED in (stack.home / f"{worker}.log").read_text(encoding="utf-8", errors="replace"), worker
