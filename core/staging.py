@@ -102,9 +102,14 @@ class StagingCorrupt(ValueError):
     """A run's staging file that cannot be read back (truncated or damaged): the run fails naming it."""
 
 
+def run_folder(run_id: str) -> str:
+    """The name of a run's staging folder: its run id with anything but letters, digits and _.+- as _."""
+    return re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
+
+
 def staging_dir(settings: Settings, run_id: str) -> UPath:
     """The folder holding one run's intermediate files."""
-    return storage.at(settings.data_dir) / "staging" / re.sub(r"[^A-Za-z0-9_.+-]", "_", run_id)
+    return storage.at(settings.data_dir) / "staging" / run_folder(run_id)
 
 
 def candidate(url: str, relation: str, hops: int | None, via: str | None, row: dict[str, Any] | None = None,
