@@ -24,9 +24,5 @@ CELERY_CONFIG: dict[str, Any] = dict(DEFAULT_CELERY_CONFIG)
 
 @worker_init.connect
 def _preload_on_worker_init(**_: object) -> None:
-    try:
-        seconds = warm.preload()
-    except Exception as exc:  # a warm start is an optimisation, never a reason not to start
-        log.warning("newsmon worker preload failed, tasks will import what they need: %s", exc)
-    else:
-        log.info(warm.said(seconds))
+    ok, line = warm.start("worker")
+    log.log(logging.INFO if ok else logging.WARNING, line)

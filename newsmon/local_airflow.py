@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,23 @@ SERVICES = {"api-server": [AIRFLOW, "api-server"],
             "dag-processor": [AIRFLOW, "dag-processor"], "triggerer": [AIRFLOW, "triggerer"]}
 DAGS = ("related_articles", "entity_trends")
 PASSWORD_ENV, USER_ENV = "NEWSMON_AIRFLOW_PASSWORD", "NEWSMON_AIRFLOW_USER"
+
+
+def stop_groups(procs: Iterable[subprocess.Popen], grace_s: float) -> None:
+    """SIGTERM each process's group at once, wait up to `grace_s` for all of them, SIGKILL what is left of
+    each group and reap the process."""
+    procs = list(procs)
+    for proc in procs:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    for proc in procs:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
 
 
 class AirflowFailed(RuntimeError):
@@ -187,15 +204,5 @@ class LocalAirflow:
 
     def stop(self, grace_s: float = 30) -> None:
         """SIGTERM every service's process group, then SIGKILL what is left after `grace_s`."""
-        for proc in self.procs.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace_s
-        for proc in self.procs.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=5)
+        stop_groups(self.procs.values(), grace_s)
         self.procs.clear()

@@ -12,13 +12,7 @@ from newsmon import warm
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        seconds = warm.preload()
-    except Exception as exc:  # a warm start is an optimisation, never a reason not to schedule
-        print(f"newsmon scheduler preload failed, tasks will import what they need: {exc}", file=sys.stderr,
-              flush=True)
-    else:
-        print(warm.said(seconds), file=sys.stderr, flush=True)
+    print(warm.start("scheduler")[1], file=sys.stderr, flush=True)
     from airflow.__main__ import main as airflow_main
 
     sys.argv = ["airflow", "scheduler", *(sys.argv[1:] if argv is None else argv)]

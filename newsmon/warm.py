@@ -35,5 +35,11 @@ def preload() -> float:
     return time.perf_counter() - started
 
 
-def said(seconds: float) -> str:
-    return f"{PRELOADED} in {seconds:.1f} s (task modules, spaCy, gazetteer)"
+def start(who: str) -> tuple[bool, str]:
+    """preload(), never raising (a warm start is an optimisation, never a reason not to start): whether it
+    worked, and the line for `who`'s log."""
+    try:
+        seconds = preload()
+    except Exception as exc:
+        return False, f"newsmon {who} preload failed, tasks will import what they need: {exc}"
+    return True, f"{PRELOADED} in {seconds:.1f} s (task modules, spaCy, gazetteer)"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 
+from newsmon.local_airflow import stop_groups
 from warehouse.db import read_connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,18 +105,10 @@ class Stack:
         proc.wait(timeout=30)
 
     def stop_all(self) -> None:
-        """SIGTERM to every service at once, then up to 5 s for all to finish, SIGKILL after (every service but
-        the triggerer exits within a second; the triggerer waits 10 s on its idle trigger runner)."""
-        for proc in self.procs.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5
-        for name in list(self.procs):
-            proc = self.procs.pop(name)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
+        """Every service stopped at once with 5 s of grace (all but the triggerer exit within a second; the
+        triggerer waits 10 s on its idle trigger runner), as `newsmon airflow` stops its own."""
+        stop_groups(self.procs.values(), grace_s=5)
+        self.procs.clear()
 
     def request(self, method: str, path: str, **kw) -> dict:
         if self._token is None:
