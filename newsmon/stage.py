@@ -36,7 +36,7 @@ from extract.errors import FetchFailed
 from extract.rawstore import RawStore
 
 # Each Airflow task is a fresh process that imports this module: what only one stage needs (spaCy and its
-# stop words, trafilatura, datasketch and SciPy, pyarrow) is imported by that stage, so that expand and
+# stop words, trafilatura, pyarrow) is imported by that stage, so that expand and
 # the other light tasks start in a fraction of a second.
 if TYPE_CHECKING:
     from core.config import Settings

@@ -26,6 +26,7 @@ from tests.conftest import make_settings, write_config
 from warehouse.db import read_connection
 
 pytestmark = pytest.mark.airflow
+API_TIMEOUT = 60  # seconds: the api-server answers slowly while the suite loads both cores
 
 
 def free_port() -> int:
@@ -105,24 +106,26 @@ def test_one_machine_airflow_schedules_the_cycle_and_the_trends(tmp_path, site, 
         assert stat.S_IMODE(home.stat().st_mode) == 0o700
         assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
         api = f"http://127.0.0.1:{port}"
-        assert requests.get(f"{api}/api/v2/dags", timeout=10).status_code == 401
-        bad = requests.post(f"{api}/auth/token", json={"username": "admin", "password": "admin"}, timeout=10)
+        assert requests.get(f"{api}/api/v2/dags", timeout=API_TIMEOUT).status_code == 401
+        bad = requests.post(f"{api}/auth/token", json={"username": "admin", "password": "admin"},
+                            timeout=API_TIMEOUT)
         assert bad.status_code == 401
         token = requests.post(f"{api}/auth/token", json={"username": "admin", "password": password},
-                              timeout=10).json()["access_token"]
+                              timeout=API_TIMEOUT).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
         claims = jwt.decode(token, options={"verify_signature": False})
         for key in ("change-me", secrets.token_hex(32)):  # the old compose default, and any other secret
             forged = jwt.encode({**claims, "sub": "admin"}, key, algorithm=jwt.get_unverified_header(token)["alg"])
             for method, path in (("GET", "/api/v2/dags"), ("POST", "/api/v2/variables")):
                 refused = requests.request(method, f"{api}{path}", headers={"Authorization": f"Bearer {forged}"},
-                                           json={"key": "k", "value": "v"}, timeout=10)
+                                           json={"key": "k", "value": "v"}, timeout=API_TIMEOUT)
                 assert refused.status_code == 403 and "Invalid JWT token" in refused.text, (key, path, refused.text)
-        dags = requests.get(f"{api}/api/v2/dags", headers=auth, timeout=10).json()["dags"]
+        dags = requests.get(f"{api}/api/v2/dags", headers=auth, timeout=API_TIMEOUT).json()["dags"]
         assert {d["dag_id"]: d["is_paused"] for d in dags} == {"related_articles": False, "entity_trends": False}
 
         def runs(dag_id: str) -> list[dict]:
-            return requests.get(f"{api}/api/v2/dags/{dag_id}/dagRuns", headers=auth, timeout=10).json()["dag_runs"]
+            return requests.get(f"{api}/api/v2/dags/{dag_id}/dagRuns", headers=auth,
+                                timeout=API_TIMEOUT).json()["dag_runs"]
 
         def finished(dag_id: str) -> list[dict]:
             done = [r for r in runs(dag_id) if r["state"] in ("success", "failed")]

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
-from transform.dedup import Doc, from_signature, near_duplicates, shingles, signature, similarity
+import numpy as np
+
+from transform.dedup import (
+    DEFAULT_THRESHOLD,
+    NUM_PERM,
+    Doc,
+    band_keys,
+    bands,
+    near_duplicates,
+    shingles,
+    signature,
+    similarity,
+)
 from transform.stories import assign_stories
 
 T0 = datetime(2022, 6, 15, 9, 0)
@@ -26,10 +39,56 @@ def test_shingles_are_word_five_grams_ignoring_case_and_punctuation():
 
 def test_a_stored_signature_round_trips_and_estimates_jaccard():
     sig = signature(WIRE)
-    assert len(sig) == 128 * 4 and from_signature(sig).jaccard(from_signature(sig)) == 1.0
+    assert len(sig) == 128 * 4 and similarity(sig, sig) == 1.0
     assert similarity(sig, signature(WIRE + "An extra closing sentence from the local desk.")) > 0.8
     assert similarity(sig, signature("Completely different words about a village fete and its cakes.")) < 0.1
     assert signature("") is None
+
+
+def random_texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    words = WIRE.lower().replace(",", "").replace(".", "").split()
+    return [" ".join(rng.choice(words) for _ in range(rng.choice([1, 2, 4, 5, 6, 30, 400]))) for _ in range(n)]
+
+
+def test_signatures_are_datasketchs_affine32_minhash_bit_for_bit():
+    """Signatures are stored, so the MinHash written out in transform/dedup.py must stay datasketch 2's (scheme
+    affine32, seed 1), the one the warehouse's signatures were made with."""
+    from datasketch import MinHash
+
+    for text in [WIRE, "one", "too short", *random_texts(60)]:
+        m = MinHash(num_perm=NUM_PERM, scheme="affine32", seed=1)
+        m.update_batch(list(shingles(text)))
+        assert signature(text) == m.hashvalues.astype("<u4").tobytes(), text
+
+
+def test_lsh_bands_and_candidates_are_datasketchs():
+    from datasketch import MinHash, MinHashLSH
+
+    for t in (0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 0.95):
+        lsh = MinHashLSH(threshold=t, num_perm=NUM_PERM)
+        assert bands(t) == (lsh.b, lsh.r), t
+    rng = random.Random(11)
+    words = WIRE.lower().replace(",", "").replace(".", "").split()
+    long_texts = [" ".join(rng.choice(words) for _ in range(300)) for _ in range(10)]
+    texts = random_texts(30, seed=11) + long_texts + [t + " and one more line of words" for t in long_texts]
+    sigs = {str(i): signature(t) for i, t in enumerate(texts)}
+    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=NUM_PERM)
+    index: dict[bytes, set[str]] = {}
+    for key, sig in sigs.items():
+        if sig:
+            lsh.insert(key, MinHash(num_perm=NUM_PERM, scheme="affine32", hashvalues=np.frombuffer(sig, "<u4")))
+            for band in band_keys(sig):
+                index.setdefault(band, set()).add(key)
+    pairs = 0
+    for key, sig in sigs.items():
+        if sig:
+            ours = set().union(*(index[band] for band in band_keys(sig)))
+            theirs = set(lsh.query(MinHash(num_perm=NUM_PERM, scheme="affine32",
+                                           hashvalues=np.frombuffer(sig, "<u4"))))
+            assert ours == theirs, key
+            pairs += len(ours) - 1
+    assert pairs >= 20  # the near copies were found, so the comparison saw candidates
 
 
 def test_copies_point_at_the_earliest_and_unrelated_texts_stay_apart():
