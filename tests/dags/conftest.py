@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
-HOME = Path(tempfile.mkdtemp(prefix="newsmon-airflow-"))
+# a process spawned by a test (tests/dags/test_dag_run.py) imports this again: it keeps the home it inherits
+HOME = Path(os.environ.get("NEWSMON_TEST_AIRFLOW_HOME") or tempfile.mkdtemp(prefix="newsmon-airflow-"))
 AIRFLOW_ENV = {
+    "NEWSMON_TEST_AIRFLOW_HOME": str(HOME),
     "AIRFLOW_HOME": str(HOME),
     "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT / "dags"),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
