@@ -91,7 +91,7 @@ class Budget:
 
     @classmethod
     def load(cls, path: storage.Location) -> Budget:
-        return cls(**json.loads(storage.at(path).read_text(encoding="utf-8")))
+        return cls(**json.loads(storage.read_text(storage.at(path))))
 
 
 # What a cycle's pages are spent on, in the order `newsmon run` reports them (Budget.spent's keys).

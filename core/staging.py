@@ -98,6 +98,15 @@ class Shard(TypedDict):
 KNOWN_FIELDS = tuple(Known.__annotations__)
 
 
+def reads_kept_body(rec: Record, every_body: bool = False) -> bool:
+    """Whether a 304 for this record has its kept body read again: with `every_body` (the seeds, whose text
+    makes the search profile), or a stored page whose article is not in the warehouse. The fetcher checks
+    such a body before sending validators; any other 304 leaves the kept body unread."""
+    known = rec.get("known") or {}
+    return not rec.get("is_feed") and (
+        every_body or (known.get("state") in ("stored", "unchanged") and not known.get("have_article")))
+
+
 class StagingCorrupt(ValueError):
     """A run's staging file that cannot be read back (truncated or damaged): the run fails naming it."""
 
@@ -143,15 +152,32 @@ def stream_records(paths: Iterable[storage.Location]) -> Iterator[Record]:
             raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
 
 
+def _text(path: storage.Location, missing_ok: bool = False) -> str | None:
+    try:
+        return storage.read_text_if_any(storage.at(path)) if missing_ok else storage.read_text(storage.at(path))
+    except UnicodeDecodeError as exc:
+        raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
+
+
 def read_records(path: storage.Location) -> list[Record]:
-    """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged."""
-    return list(stream_records([path]))
+    """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged.
+    One read of the whole file (on an object store one GET; stream_records costs a HEAD as well)."""
+    text = _text(path) or ""
+    return [_decode(path, n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+def read_records_if_any(path: storage.Location) -> list[Record]:
+    """read_records, or [] when the file does not exist."""
+    text = _text(path, missing_ok=True)
+    return [] if text is None else [_decode(path, n, line) for n, line in enumerate(text.split("\n"), 1)
+                                    if line.strip()]
 
 
 def read_seed_profile(run_dir: UPath) -> SeedProfile:
     """The seeds' profile a run's search sources query from (profile.json); empty when none is written."""
     path = run_dir / "profile.json"
-    return cast(SeedProfile, json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})
+    text = storage.read_text_if_any(path)
+    return cast(SeedProfile, json.loads(text) if text is not None else {})
 
 
 def write_seed_profile(run_dir: UPath, profile: SeedProfile) -> None:
@@ -162,10 +188,11 @@ def read_known_entities(run_dir: UPath) -> tuple[tuple[str, str], ...]:
     """The (name, label) pairs the warehouse had confirmed when the run was planned (known_entities.json,
     written by the discover stage, the one that may open the DuckDB file); () when none is written."""
     path = run_dir / "known_entities.json"
-    if not path.exists():
+    text = storage.read_text_if_any(path)
+    if text is None:
         return ()
     try:
-        return tuple((str(name), str(label)) for name, label in json.loads(path.read_text(encoding="utf-8")))
+        return tuple((str(name), str(label)) for name, label in json.loads(text))
     except (ValueError, TypeError) as exc:
         raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
 

@@ -24,7 +24,7 @@ import os
 import pathlib
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -147,6 +147,20 @@ def write_text(path: AnyPath, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def read_text(path: AnyPath) -> str:
+    """A whole UTF-8 file; FileNotFoundError if absent. One GET on an object store (`UPath.read_text` opens
+    a stream: a HEAD for the size, then the GET)."""
+    return read_bytes(path).decode("utf-8")
+
+
+def read_text_if_any(path: AnyPath) -> str | None:
+    """A whole UTF-8 file, or None when there is none: one request, where exists() then a read make three."""
+    try:
+        return read_text(path)
+    except FileNotFoundError:
+        return None
+
+
 def rmtree(path: AnyPath) -> None:
     """Remove a folder and everything under it (nothing if it is absent)."""
     if is_local(path):
@@ -240,7 +254,7 @@ class IncompleteFolder(OSError):
 def read_manifest(folder: UPath) -> dict[str, dict]:
     """{file name: {"bytes", "sha256", maybe "rows"}} (a manifest from before hashes gives sizes only)."""
     try:
-        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = json.loads(read_text(folder / MANIFEST))
     except FileNotFoundError:
         raise IncompleteFolder(f"{folder} has no {MANIFEST}: its writer did not finish, or the folder was "
                                "removed") from None
@@ -259,12 +273,18 @@ def _verify(path: pathlib.Path, entry: dict, shown: object) -> None:
 
 
 @contextmanager
-def local_folder(location: str | os.PathLike[str] | UPath) -> Iterator[pathlib.Path]:
+def local_folder(location: str | os.PathLike[str] | UPath,
+                 only: Collection[str] | None = None) -> Iterator[pathlib.Path]:
     """A folder published by finish_folder as a local folder, every file its manifest lists checked
-    (size and sha256): itself when local, else a temporary copy. IncompleteFolder names the folder or
-    the file when the manifest is missing, a file is missing or a file differs."""
+    (size and sha256): itself when local, else a temporary copy; with `only`, just those files (their
+    manifest entries are still required). IncompleteFolder names the folder or the file when the manifest
+    is missing, a file is missing or a file differs."""
     folder = at(location)
     listed = read_manifest(folder)
+    if only is not None:
+        if missing := sorted(set(only) - set(listed)):
+            raise IncompleteFolder(f"{folder / missing[0]} is not in its folder's manifest")
+        listed = {name: listed[name] for name in only}
     if is_local(folder):
         local = pathlib.Path(folder)
         for name, entry in listed.items():

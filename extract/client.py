@@ -159,9 +159,11 @@ class Fetcher:
 
     def _last(self, host: str) -> float | None:
         """Monotonic time of the last request to host, by this process or an earlier task of the run."""
-        if host not in self._last_request and (clock := self._host_clock(host)) and clock.exists():
-            wall = float(clock.read_text(encoding="utf-8"))
-            self._last_request[host] = time.monotonic() - max(0.0, time.time() - wall)
+        if host not in self._last_request and (clock := self._host_clock(host)):
+            from core import storage
+
+            if (text := storage.read_text_if_any(clock)) is not None:  # one request, no exists() first
+                self._last_request[host] = time.monotonic() - max(0.0, time.time() - float(text))
         return self._last_request.get(host)
 
     def _wait_turn(self, url: str) -> None:

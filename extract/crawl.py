@@ -31,7 +31,9 @@ from core.staging import (
     Shard,
     candidate,
     read_records,
+    read_records_if_any,
     read_seed_profile,
+    reads_kept_body,
     staging_dir,
     write_records,
     write_seed_profile,
@@ -62,9 +64,16 @@ def _from_row(row: dict[str, Any], **extra: Any) -> Record:
 
 
 def fetch_one(fetcher: Fetcher, store: RawStore, rec: Record) -> Fetch:
-    """Fetch a record's URL, conditionally when its last body is kept; returns the record's `fetch` dict."""
+    """Fetch a record's URL, conditionally when its last body is kept; returns the record's `fetch` dict.
+
+    The frontier's raw hash says the body is kept. It is read first only when a 304 would have it read
+    again (core.staging.reads_kept_body): then a missing or corrupt body means fetching without validators.
+    Any other revisit sends the validators unread, which on object storage halves a revisit's requests."""
     known = rec.get("known") or {}
-    usable, note = _kept_body(store, known.get("raw_sha256"))
+    if reads_kept_body(rec, every_body=rec.get("relation") == "seed"):
+        usable, note = _kept_body(store, known.get("raw_sha256"))
+    else:
+        usable, note = bool(known.get("raw_sha256")), None
     last_hop = known.get("final_url") or rec["url"]  # a redirect's validators belong to where it ends
     res = fetcher.get(rec["url"], lambda u: known if usable and u == last_hop else {})
     out = Fetch(state=res.state, detail=res.detail, status=res.status, final_url=res.final_url,
@@ -105,8 +114,8 @@ class _RunFiles:
     def seen(self) -> set[str]:
         known = self.dir / "known.txt"
         urls: set[str] = set()
-        for path in ([known] if known.exists() else []) + storage.files_under(self.dir / "seen", "*.txt"):
-            urls.update(path.read_text(encoding="utf-8").split())
+        for path in [known, *storage.files_under(self.dir / "seen", "*.txt")]:
+            urls.update((storage.read_text_if_any(path) or "").split())
         return urls
 
     def add_seen(self, urls: list[str]) -> None:
@@ -242,8 +251,8 @@ def expand(settings: Settings, run_id: str, manifests: Sequence[str | None], rou
         seen = files.seen() | {c["url"] for c in found}
         found = [c for c in _search(settings, files, progress) if c["url"] not in seen] + found
     new_urls = [c["url"] for c in found]
-    if round_no == 2 and (waiting := files.dir / "waiting.jsonl").exists():
-        found += read_records(waiting)
+    if round_no == 2:
+        found += read_records_if_any(files.dir / "waiting.jsonl")
     found = rank_candidates(found, read_seed_profile(files.dir))
     chosen = [c for c in found if budget.take(c["url"], c.get("kind") or "new")]
     taken = {c["url"] for c in chosen}

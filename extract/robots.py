@@ -65,13 +65,14 @@ class RobotsCache:
         if origin in self._answers:
             return self._answers[origin]
         cached = self._cache_file(origin)
-        if cached is not None and cached.exists():
-            answer = json.loads(cached.read_text(encoding="utf-8"))
+        from core import storage
+
+        text = storage.read_text_if_any(cached) if cached is not None else None
+        if text is not None:
+            answer = json.loads(text)
         else:
             answer = self._fetch(origin)
             if cached is not None:
-                from core import storage
-
                 storage.write_text(cached, json.dumps(answer))
         self._answers[origin] = answer
         self._rules[origin] = Protego.parse(answer["rules"])

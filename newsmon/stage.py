@@ -24,7 +24,9 @@ from core.staging import (
     Shard,
     read_known_entities,
     read_records,
+    read_records_if_any,
     read_seed_profile,
+    reads_kept_body,
     staging_dir,
     stream_records,
     write_records,
@@ -68,15 +70,12 @@ def _ledger_state(rec: Record) -> tuple[str, str]:
 
 
 def _needs_parse(rec: Record, every_body: bool) -> bool:
-    """A fresh body, or a 304 for a stored page whose article is not in the warehouse (re-read the kept body);
-    with `every_body`, any page with a body, fresh or kept (the seeds' profile needs their text)."""
-    fetch, known = rec["fetch"], rec.get("known") or {}
+    """A fresh body, or a 304 whose kept body is read again (core.staging.reads_kept_body: a stored page
+    whose article is not in the warehouse; with `every_body`, any page with a body, fresh or kept)."""
     if rec.get("is_feed"):
         return False
-    if fetch["state"] == "ok" or (every_body and fetch["state"] == "not_modified"):
-        return True
-    return (fetch["state"] == "not_modified" and known.get("state") in ("stored", "unchanged")
-            and not known.get("have_article"))
+    state = rec["fetch"]["state"]
+    return state == "ok" or (state == "not_modified" and reads_kept_body(rec, every_body))
 
 
 def _parse_one(rec: Record, store: RawStore) -> Article | NotArticle:
@@ -179,7 +178,7 @@ def relate(settings: Settings, run_id: str, parsed_paths: list[str]) -> str:
     for table, row in relate_rows(settings, run_id, lambda: stream_records(parsed_paths), index, profile):
         writer.add(table, row)
     searches = staging_dir(settings, run_id) / "searches.jsonl"
-    for search in read_records(searches) if searches.exists() else []:  # the search log, not URL records
+    for search in read_records_if_any(searches):  # the search log, not URL records
         writer.add("searches", {**search, "requested_at": utc(search.get("requested_at"))})
     return str(writer.close())
 

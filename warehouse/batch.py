@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
@@ -84,12 +85,12 @@ class IncompleteBatch(storage.IncompleteFolder):
     """A batch that lacks a table, or whose table holds other rows than its manifest says."""
 
 
-def verified_tables(local: Path) -> dict[str, str]:
+def verified_tables(local: Path, tables: Iterable[str] = SCHEMAS) -> dict[str, str]:
     """Each table's file in a batch folder whose files local_folder has checked, after checking that the
-    manifest lists every table and each file's row count is the manifest's."""
+    manifest lists every table (or each of `tables`) and each file's row count is the manifest's."""
     listed = storage.read_manifest(UPath(local))
     files = {}
-    for name in SCHEMAS:
+    for name in tables:
         entry = listed.get(f"{name}.parquet")
         if entry is None:
             raise IncompleteBatch(f"{local / name}.parquet is not in the batch's manifest: the batch is incomplete")

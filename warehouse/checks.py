@@ -48,8 +48,9 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
     from core import storage
     from warehouse.batch import verified_tables
 
-    with storage.local_folder(batch_dir) as local:
-        files = verified_tables(local)
+    needed = ("articles", "urls", "mentions")  # on an object store, the load's copy is not fetched again whole
+    with storage.local_folder(batch_dir, only=[f"{name}.parquet" for name in needed]) as local:
+        files = verified_tables(local, needed)
         con.execute("create temp table check_articles as select article_id from read_parquet(?)",
                     [files["articles"]])
         con.execute("create temp table check_urls as select url from read_parquet(?)", [files["urls"]])
