@@ -104,6 +104,19 @@ def _kept_body(store: RawStore, sha: str | None) -> tuple[bool, str | None]:
     return True, None
 
 
+# The current run's known.txt and seen files, by path, as this process wrote or read them: each is written
+# once (known.txt by the plan, which also puts it here), so each is read once. One run at a time: a
+# monitor that runs for months holds only its current run's.
+_SEEN_FILES: dict[str, dict[str, frozenset[str]]] = {}
+
+
+def _seen_files(run_dir: object) -> dict[str, frozenset[str]]:
+    """The cache of this run's known.txt and seen files (another run's, if held, is dropped)."""
+    if str(run_dir) not in _SEEN_FILES:
+        _SEEN_FILES.clear()
+    return _SEEN_FILES.setdefault(str(run_dir), {})
+
+
 class _RunFiles:
     """The run's planning state between rounds: budget, URLs already taken, revisits left, queued URLs."""
 
@@ -112,15 +125,23 @@ class _RunFiles:
         self.dir = staging_dir(settings, run_id)
 
     def seen(self) -> set[str]:
-        known = self.dir / "known.txt"
-        urls: set[str] = set()
-        for path in [known, *storage.files_under(self.dir / "seen", "*.txt")]:
-            urls.update((storage.read_text_if_any(path) or "").split())
+        """Every URL the run has taken or planned: known.txt and the seen files (each written once, so a
+        process reads each once: on an object store a GET apiece)."""
+        cache, urls = _seen_files(self.dir), set[str]()
+        for path in [self.dir / "known.txt", *storage.files_under(self.dir / "seen", "*.txt")]:
+            if (key := str(path)) not in cache:
+                text = storage.read_text_if_any(path)
+                if text is None:
+                    continue
+                cache[key] = frozenset(text.split())
+            urls.update(cache[key])
         return urls
 
     def add_seen(self, urls: list[str]) -> None:
         """One new file per call (object stores cannot append): seen() reads them all."""
-        storage.write_text(self.dir / "seen" / f"{uuid.uuid4().hex}.txt", "".join(u + "\n" for u in urls))
+        path = self.dir / "seen" / f"{uuid.uuid4().hex}.txt"
+        storage.write_text(path, "".join(u + "\n" for u in urls))
+        _seen_files(self.dir)[str(path)] = frozenset(urls)
 
     def shards(self, round_no: int, records: list[Record]) -> list[Shard]:
         """Write one shard file per host; never an empty list (a placeholder keeps the DAG's mapping simple)."""
@@ -170,6 +191,7 @@ def plan(settings: Settings, run_id: str, frontier: Frontier, progress: Progress
                 if r["url"] not in taken]
     write_records(files.dir / "revisits.jsonl", revisits)
     storage.write_text(files.dir / "known.txt", "".join(u + "\n" for u in sorted(frontier.known)))
+    _seen_files(files.dir)[str(files.dir / "known.txt")] = frozenset(frontier.known)
     files.add_seen([r["url"] for r in wanted + later])
     write_seed_profile(files.dir, frontier.profile)
     budget.save(files.dir / "budget.json")

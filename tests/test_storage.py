@@ -77,6 +77,38 @@ def test_reading_a_kept_body_on_s3_is_one_request(s3, monkeypatch):
         store.get("0" * 64)
 
 
+
+def test_a_runs_seen_files_are_read_once_per_process(s3, monkeypatch, tmp_path):
+    import s3fs.core
+
+    from core.config import Settings
+    from extract.crawl import _RunFiles
+
+    _, url = s3
+    settings = Settings(seeds=["https://example.org/a"], db=tmp_path / "w.duckdb", data_dir=url + "/newsmon")
+    files = _RunFiles(settings, "run-1")
+    storage.write_text(files.dir / "known.txt", "https://example.org/a\n")
+    files.add_seen(["https://example.org/b"])
+    other = _RunFiles(settings, "run-1")  # as another process would: its seen file is new to this one
+    storage.write_text(other.dir / "seen" / "x.txt", "https://example.org/c\n")
+    calls: list[str] = []
+    original = s3fs.core.S3FileSystem._call_s3
+
+    async def counted(self, method, *args, **kwargs):
+        calls.append(method)
+        return await original(self, method, *args, **kwargs)
+
+    monkeypatch.setattr(s3fs.core.S3FileSystem, "_call_s3", counted)
+    want = {f"https://example.org/{p}" for p in "abc"}
+    assert files.seen() == want
+    assert calls.count("get_object") == 2  # known.txt and the other process's file; its own it wrote
+    calls.clear()
+    assert files.seen() == want and calls.count("get_object") == 0
+    storage.write_text(other.dir / "seen" / "y.txt", "https://example.org/d\n")
+    calls.clear()
+    assert files.seen() == want | {"https://example.org/d"} and calls.count("get_object") == 1
+    assert _RunFiles(settings, "run-2").seen() == set()  # another run: none of run-1's URLs
+
 def test_a_cycle_with_data_dir_on_s3_gives_the_rows_of_a_local_one(s3, site, tmp_path):
     from newsmon.pipeline import run_cycle
 
