@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from upath import UPath
@@ -152,25 +152,24 @@ def stream_records(paths: Iterable[storage.Location]) -> Iterator[Record]:
             raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
 
 
-def _text(path: storage.Location, missing_ok: bool = False) -> str | None:
+def _records(path: storage.Location, read: Callable[[storage.AnyPath], str | None]) -> list[Record]:
+    """The records of one staging file read whole with `read` ([] when `read` finds no file)."""
     try:
-        return storage.read_text_if_any(storage.at(path)) if missing_ok else storage.read_text(storage.at(path))
+        text = read(storage.at(path)) or ""
     except UnicodeDecodeError as exc:
         raise StagingCorrupt(f"staging file {path} is corrupt: {exc}") from None
+    return [_decode(path, n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
 
 
 def read_records(path: storage.Location) -> list[Record]:
     """The records of a shard or manifest file; StagingCorrupt naming the file and line if one is damaged.
     One read of the whole file (on an object store one GET; stream_records costs a HEAD as well)."""
-    text = _text(path) or ""
-    return [_decode(path, n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    return _records(path, storage.read_text)
 
 
 def read_records_if_any(path: storage.Location) -> list[Record]:
     """read_records, or [] when the file does not exist."""
-    text = _text(path, missing_ok=True)
-    return [] if text is None else [_decode(path, n, line) for n, line in enumerate(text.split("\n"), 1)
-                                    if line.strip()]
+    return _records(path, storage.read_text_if_any)
 
 
 def read_seed_profile(run_dir: UPath) -> SeedProfile:

@@ -57,12 +57,10 @@ def test_raw_store_on_s3_puts_once_reads_back_and_quarantines(s3):
     assert not store.has(sha) and server.keys(bucket) == [f"newsmon/raw/{sha[:2]}/{sha}.gz.corrupt"]
 
 
-def test_reading_a_kept_body_on_s3_is_one_request(s3, monkeypatch):
+def count_s3_calls(monkeypatch) -> list[str]:
+    """The S3 API calls made from now on in this test, by name, as s3fs makes them."""
     import s3fs.core
 
-    _, url = s3
-    store = RawStore(url + "/newsmon")
-    sha = store.put(b"<html>harbour</html>")
     calls: list[str] = []
     original = s3fs.core.S3FileSystem._call_s3
 
@@ -71,16 +69,21 @@ def test_reading_a_kept_body_on_s3_is_one_request(s3, monkeypatch):
         return await original(self, method, *args, **kwargs)
 
     monkeypatch.setattr(s3fs.core.S3FileSystem, "_call_s3", counted)
+    return calls
+
+
+def test_reading_a_kept_body_on_s3_is_one_request(s3, monkeypatch):
+    _, url = s3
+    store = RawStore(url + "/newsmon")
+    sha = store.put(b"<html>harbour</html>")
+    calls = count_s3_calls(monkeypatch)
     assert store.get(sha) == b"<html>harbour</html>"
     assert calls == ["get_object"]  # no HEAD for its size first
     with pytest.raises(FileNotFoundError):
         store.get("0" * 64)
 
 
-
 def test_a_runs_seen_files_are_read_once_per_process(s3, monkeypatch, tmp_path):
-    import s3fs.core
-
     from core.config import Settings
     from extract.crawl import _RunFiles
 
@@ -91,14 +94,7 @@ def test_a_runs_seen_files_are_read_once_per_process(s3, monkeypatch, tmp_path):
     files.add_seen(["https://example.org/b"])
     other = _RunFiles(settings, "run-1")  # as another process would: its seen file is new to this one
     storage.write_text(other.dir / "seen" / "x.txt", "https://example.org/c\n")
-    calls: list[str] = []
-    original = s3fs.core.S3FileSystem._call_s3
-
-    async def counted(self, method, *args, **kwargs):
-        calls.append(method)
-        return await original(self, method, *args, **kwargs)
-
-    monkeypatch.setattr(s3fs.core.S3FileSystem, "_call_s3", counted)
+    calls = count_s3_calls(monkeypatch)
     want = {f"https://example.org/{p}" for p in "abc"}
     assert files.seen() == want
     assert calls.count("get_object") == 2  # known.txt and the other process's file; its own it wrote
@@ -108,6 +104,7 @@ def test_a_runs_seen_files_are_read_once_per_process(s3, monkeypatch, tmp_path):
     calls.clear()
     assert files.seen() == want | {"https://example.org/d"} and calls.count("get_object") == 1
     assert _RunFiles(settings, "run-2").seen() == set()  # another run: none of run-1's URLs
+
 
 def test_a_cycle_with_data_dir_on_s3_gives_the_rows_of_a_local_one(s3, site, tmp_path):
     from newsmon.pipeline import run_cycle
