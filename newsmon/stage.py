@@ -199,7 +199,8 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual
                grouping: Grouping | None = None, trend_day: str = "stated") -> dict[str, int]:
     """Load a batch in one transaction (warehouse.load), near-duplicates and stories placed by transform;
     `trend_day`: the config key of that name."""
-    from transform.grouping import regroup
+    from transform.grouping import bands, regroup
     from warehouse import load
+    from warehouse.grouping import Judge
 
-    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), regroup, trend_day)
+    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), Judge(regroup, bands), trend_day)

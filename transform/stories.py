@@ -20,7 +20,7 @@ placing a batch on a popular entity compared every pair (bench/stories.py measur
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from math import ceil
 
@@ -46,15 +46,19 @@ def similarity(a: Doc, b: Doc) -> float:
 
 
 def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFAULT_THRESHOLD,
-                   window_days: float = 3.0) -> dict[str, str]:
+                   window_days: float = 3.0, key_counts: Mapping[str, int] | None = None) -> dict[str, str]:
     """story_id for each article in `place` (new or changed representatives; duplicates follow their
-    representative), given the stored articles of `pool` around them with their stories."""
+    representative), given the stored articles of `pool` around them with their stories.
+
+    `key_counts` ("e:" + lower-cased entity name -> placed articles carrying it) is given when the pool
+    holds only the candidates a warehouse read by key (warehouse.grouping): the rarest keys are then judged
+    by the whole window's counts, not by the pool's. Without it the pool's own placed articles are counted."""
     docs = {d.article_id: d for d in pool}
     window = timedelta(days=window_days)
     days_around = sorted(range(-ceil(window_days), ceil(window_days) + 1), key=abs)  # nearest day first
     # key -> day (ordinal) -> placed articles carrying it, in the order they were added; and per key, how many
     index: dict[str, dict[int, list[tuple[datetime, str]]]] = {}
-    carrying: Counter[str] = Counter()
+    carrying: Counter[str] = Counter(key_counts or {})
 
     # an article sharing no entity scores at most TERM_WEIGHT: below that threshold keywords must be looked up too
     with_terms = threshold <= TERM_WEIGHT
@@ -63,10 +67,11 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
         out = {"e:" + e.casefold() for e in d.entities[:STORY_ENTITIES]}
         return out | {"t:" + t for t in d.keywords} if with_terms else out
 
-    def add(d: Doc) -> None:
+    def add(d: Doc, count: bool = True) -> None:
         for key in keys(d):
             index.setdefault(key, {}).setdefault(d.at.toordinal(), []).append((d.at, d.article_id))
-            carrying[key] += 1
+            if count:
+                carrying[key] += 1
 
     entity_sets: dict[str, frozenset[str]] = {}
 
@@ -98,7 +103,7 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
 
     for d in sorted((d for d in docs.values() if d.story_id and d.article_id not in place and d.duplicate_of is None),
                     key=Doc.order):
-        add(d)
+        add(d, count=key_counts is None)  # given counts already include the stored articles
     out: dict[str, str] = {}
     for d in sorted((docs[a] for a in place if a in docs and docs[a].duplicate_of is None), key=Doc.order):
         best, best_score = None, 0.0

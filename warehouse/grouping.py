@@ -1,34 +1,100 @@
-"""Near-duplicates and stories for one load, inside its transaction: the window's articles read as Docs,
-judged by the caller's `regroup` (the application passes transform.grouping.regroup), the changes written.
+"""Near-duplicates and stories for one load, inside its transaction: the batch's keys written, the stored
+articles that may group with the batch read as Docs, judged by the application (a `Judge`: the application
+passes transform.grouping's), the changes written.
 
-The pool is every stored article within the grouping window around the batch's articles (the window
-bounds a load's cost whatever the warehouse's history); the batch's articles are judged afresh, their
-groups re-formed, and the stories they join or leave refreshed."""
+The pool is read by key (warehouse/sql/grouping.sql): stored articles sharing an LSH band with the batch
+(table duplicate_bands) and their stored duplicate groups, and, per story key of those, the latest placed
+articles of each day of the story window carrying it (table story_keys, at most `PER_KEY` a day; placement
+reads at most that many per key). So a load reads what its batch touches, not its whole window: the cost
+of a cycle follows the batch, whatever the volume of the days around it. The batch's articles are judged
+afresh, their groups re-formed, and the stories they join or leave refreshed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from importlib import resources
+from math import ceil
 
 import duckdb
+import pyarrow as pa
 
 from core.config import Grouping
 from transform.records import Doc
+from warehouse.db import one
 from warehouse.sqlfile import named_statements, params_for
 
-Regroup = Callable[[dict[str, Doc], set[str], Grouping], set[str]]
-
+log = logging.getLogger("newsmon.warehouse")
 GROUPING_SQL = resources.files("warehouse") / "sql" / "grouping.sql"
+PER_KEY = 64  # placed articles read per story key and day: transform.stories reads at most MAX_PER_KEY per key
+TERM_WEIGHT = 0.4  # transform.stories.TERM_WEIGHT: below it, keywords alone can place an article
+
+Regroup = Callable[[dict[str, Doc], set[str], Grouping, Mapping[str, int]], set[str]]
 
 
-def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping: Grouping,
-                regroup: Regroup) -> dict[str, int]:
-    """Mark near-duplicates, place new articles in stories, refresh the stories touched; add the days whose
-    counts changed to temp table touched_days. Returns counts (articles judged, duplicates, stories)."""
+@dataclass(frozen=True)
+class Judge:
+    """What the load asks of the application: `regroup(docs, batch, grouping, key_counts)` decides the
+    duplicates and stories (changing docs; returns the articles whose duplicate status changed) and
+    `bands(threshold)` is the LSH layout (bands, values per band) the signatures are cut into."""
+
+    regroup: Regroup
+    bands: Callable[[float], tuple[int, int]]
+
+
+def use_band_layout(con: duckdb.DuckDBPyConnection, bands: int, rows: int) -> bool:
+    """Make (bands, rows) the layout of table duplicate_bands, rebuilding it from every stored signature when
+    it held another (the duplicate threshold changed). True when it was rebuilt."""
+    layout = f"{bands}x{rows}"
+    if one(con, "select value from warehouse_settings where key = 'duplicate_bands'")[0] == layout:
+        return False
     sql = dict(named_statements(GROUPING_SQL))
-    params = {"articles": articles_parquet,
-              "window_days": max(grouping.duplicate_window_days, grouping.story_window_days)}
-    cur = con.execute(sql["pool"], params_for(sql["pool"], params))
+    con.execute(sql["clear_bands"])
+    con.execute(sql["rebuild_bands"], {"bands": bands, "band_width": 4 * rows})
+    con.execute("update warehouse_settings set value = ? where key = 'duplicate_bands'", [layout])
+    return True
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: dict[str, str], name: str, params: dict) -> duckdb.DuckDBPyConnection:
+    try:
+        return con.execute(sql[name], params_for(sql[name], params))
+    except duckdb.Error as exc:
+        raise type(exc)(f"grouping.sql [{name}]: {exc}") from exc
+
+
+def _params(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping: Grouping,
+            bands: int, rows: int) -> dict[str, object]:
+    """grouping.sql's parameters: the batch's files, the LSH layout, and the time bounds of each window around
+    the batch (as timestamps for the key tables, as days for articles.trend_day)."""
+    first, last = one(con, "select min(coalesce(published_at, fetched_at)), max(coalesce(published_at, fetched_at)) "
+                           "from read_parquet(?)", [tables["articles"]])
+    old_lo, old_hi = one(con, "select min(article_at), max(article_at) from batch_before")
+    never = datetime(1900, 1, 1)  # bounds of an empty batch (or of one with nothing stored before): no row
+    first, last = first or never, last or never
+    dup, story = timedelta(days=grouping.duplicate_window_days), timedelta(days=grouping.story_window_days)
+    widest = max(dup, story)
+    params: dict[str, object] = {
+        "articles": tables["articles"], "article_signatures": tables["article_signatures"],
+        "article_entities": tables["article_entities"], "bands": bands, "band_width": 4 * rows,
+        "old_lo": old_lo or never, "old_hi": old_hi or never, "per_key": PER_KEY,
+        "whole_story_window": grouping.story_threshold <= TERM_WEIGHT, "story_days": ceil(grouping.story_window_days)}
+    day = timedelta(days=1)  # an article's trend_day (its stated day) is within a day of its time
+    for name, width in (("", dup), ("story_", story), ("all_", widest)):
+        lo, hi = first - width, last + width
+        params |= {f"{name}lo": lo, f"{name}hi": hi, f"{name}lo_day": (lo - day).date(),
+                   f"{name}hi_day": (hi + day).date()}
+    return params
+
+
+def _read_pool(con: duckdb.DuckDBPyConnection, sql: dict[str, str],
+               params: dict[str, object]) -> tuple[dict[str, Doc], set[str], dict[str, int]]:
+    """The pool as Docs, the batch's article ids among them, and the window's count of placed articles per key."""
+    for name in ("dup_seeds", "dup_pool", "wanted_keys", "placed_carriers"):
+        _run(con, sql, name, params)
+    key_counts = {"e:" + key: n for key, n in _run(con, sql, "key_counts", params).fetchall()}
+    cur = _run(con, sql, "pool", params)
     names = [c[0] for c in cur.description]
     docs, batch = {}, set()
     for values in cur.fetchall():
@@ -37,19 +103,47 @@ def group_batch(con: duckdb.DuckDBPyConnection, articles_parquet: str, grouping:
                                       tuple(row["entities"]), row["duplicate_of"], row["story_id"], row["site"])
         if row["in_batch"]:
             batch.add(row["article_id"])
+    return docs, batch, key_counts
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]) -> None:
+    """Create temp table `name` from Arrow columns in one statement (a backfill changes a million rows)."""
+    con.register(f"{name}_rows", pa.table(columns))
+    try:
+        con.execute(f"create or replace temp table {name} as select * from {name}_rows")
+    finally:
+        con.unregister(f"{name}_rows")
+
+
+def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping: Grouping,
+                judge: Judge) -> dict[str, int]:
+    """Write the batch's band and story keys, mark near-duplicates, place new articles in stories, refresh
+    the stories touched; add the days whose counts changed to temp table touched_days. `tables` are the
+    batch's Parquet files by table (articles, article_signatures, article_entities). Returns counts
+    (articles judged, stored articles read with them, duplicates, stories)."""
+    sql = dict(named_statements(GROUPING_SQL))
+    bands, rows = judge.bands(grouping.duplicate_threshold)
+    rebuilt = use_band_layout(con, bands, rows)  # from every stored signature, the batch's included
+    params = _params(con, tables, grouping, bands, rows)
+    for name in ("delete_bands", "insert_bands") * (not rebuilt) + ("delete_story_keys", "insert_story_keys"):
+        _run(con, sql, name, params)
+    if one(con, "select count(*) from merged_articles")[0]:
+        _run(con, sql, "merged_delete", params)
+        _run(con, sql, "merged_insert", params)
+    docs, batch, key_counts = _read_pool(con, sql, params)
     before = {aid: (d.duplicate_of, d.story_id) for aid, d in docs.items()}
-    dup_changed = regroup(docs, batch, grouping)
-    moved = {aid for aid, d in docs.items() if (d.duplicate_of, d.story_id) != before[aid]}
-    changes = [(aid, docs[aid].duplicate_of, docs[aid].story_id, aid in dup_changed) for aid in sorted(moved)]
-    touched = {s for aid in batch | moved for s in (before[aid][1], docs[aid].story_id) if s}
-    con.execute("create or replace temp table grouping_changes (article_id varchar, duplicate_of varchar, "
-                "story_id varchar, dup_changed boolean)")
-    con.execute("create or replace temp table touched_stories (story_id varchar)")
-    if changes:
-        con.executemany("insert into grouping_changes values (?, ?, ?, ?)", changes)
-    if touched:
-        con.executemany("insert into touched_stories values (?)", [(s,) for s in sorted(touched)])
+    dup_changed = judge.regroup(docs, batch, grouping, key_counts)
+    moved = sorted(aid for aid, d in docs.items() if (d.duplicate_of, d.story_id) != before[aid])
+    touched = {s for aid in batch.union(moved) for s in (before[aid][1], docs[aid].story_id) if s}
+    _temp_table(con, "grouping_changes", {
+        "article_id": pa.array(moved, pa.string()),
+        "duplicate_of": pa.array([docs[a].duplicate_of for a in moved], pa.string()),
+        "story_id": pa.array([docs[a].story_id for a in moved], pa.string()),
+        "dup_changed": pa.array([a in dup_changed for a in moved], pa.bool_())})
+    _temp_table(con, "touched_stories", {"story_id": pa.array(sorted(touched), pa.string())})
     for name in ("apply", "touched_days_grouping", "delete_stories", "insert_stories"):
-        con.execute(sql[name], params_for(sql[name], params))
-    return {"judged": len(batch), "duplicates": sum(1 for a in batch if docs[a].duplicate_of),
+        _run(con, sql, name, params)
+    log.info("grouping: %d new article(s) judged against %d stored one(s)", len(batch), len(docs) - len(batch))
+    return {"judged": len(batch), "pool": len(docs) - len(batch),
+            "duplicates": sum(1 for a in batch if docs[a].duplicate_of),
             "stories": len({docs[a].story_id for a in batch})}

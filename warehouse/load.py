@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,7 @@ from core import storage
 from core.config import Grouping, TrendDay
 from warehouse.batch import verified_tables
 from warehouse.db import one, rollback, writer
-from warehouse.grouping import Regroup, group_batch
+from warehouse.grouping import Judge, group_batch
 from warehouse.sqlfile import run_named
 from warehouse.trends import rebuild_marts
 
@@ -28,23 +29,24 @@ TREND_DAYS = get_args(TrendDay)
 
 
 def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping: Grouping,
-               regroup: Regroup, trend_day: str = "stated") -> dict[str, int]:
+               judge: Judge, trend_day: str = "stated", timings: dict[str, float] | None = None) -> dict[str, int]:
     """Upsert the batch by key (articles, signatures, entities, aliases, the URL frontier), replace its
     articles' mentions and salience rows, mark removed articles, fold short-form people into their full
-    names, mark near-duplicates and place articles in stories (warehouse.grouping, judged by `regroup`: the
-application passes transform.grouping.regroup), log the searches, and
-    refresh the trend marts for the days the batch touched, all in one transaction. `trend_day` (the config
-    key: "stated" or "utc") is the day articles count on; a warehouse that counted by the other one has
-    every article's day recomputed and its marts rebuilt, once, in the same transaction.
+    names, mark near-duplicates and place articles in stories (warehouse.grouping, judged by `judge`: the
+    application passes transform.grouping's), log the searches, and refresh the trend marts for the days
+    the batch touched, all in one transaction. `trend_day` (the config key: "stated" or "utc") is the day
+    articles count on; a warehouse that counted by the other one has every article's day recomputed and
+    its marts rebuilt, once, in the same transaction.
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
-    published (warehouse.db.publish), after the data checks. `batch_dir` may be an object-store URL
+    published (warehouse.db.publish), after the data checks. Each step's seconds are logged (and added to
+    `timings` when given: upsert, merge, grouping, marts, commit). `batch_dir` may be an object-store URL
     (core.storage): its files are copied to a temporary folder. Nothing the batch's manifest does not
     vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or
     row count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row
     counts in the batch."""
     with storage.local_folder(batch_dir) as local:  # a batch on an object store is copied here first
-        return _load(db_path, verified_tables(local), run_id, grouping, regroup, trend_day)
+        return _load(db_path, verified_tables(local), run_id, grouping, judge, trend_day, timings)
 
 
 def use_trend_day(con: duckdb.DuckDBPyConnection, trend_day: str) -> bool:
@@ -61,21 +63,38 @@ def use_trend_day(con: duckdb.DuckDBPyConnection, trend_day: str) -> bool:
 
 
 def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping,
-          regroup: Regroup, trend_day: str) -> dict[str, int]:
+          judge: Judge, trend_day: str, timings: dict[str, float] | None) -> dict[str, int]:
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
+    steps: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        steps[step] = steps.get(step, 0.0) + now - clock
+        clock = now
+
     with writer(db_path) as con:
         try:
             con.execute("begin transaction")
             use_trend_day(con, trend_day)
             run_named(con, LOAD_SQL, src)
+            done("upsert")
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
-            group_batch(con, src["articles"], grouping, regroup)
+            done("merge")
+            group_batch(con, src, grouping, judge)
+            done("grouping")
             run_named(con, REFRESH_SQL, {})
             days = one(con, "select count(distinct day) from touched_days")[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
+            done("marts")
             con.execute("commit")
+            done("commit")
         except Exception as exc:
             rollback(con, exc)
             raise
+    log.info("loaded %d article(s): %s", counts["articles"], ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
+    if timings is not None:
+        timings.update(steps)
     return counts

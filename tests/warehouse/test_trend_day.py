@@ -78,9 +78,12 @@ def test_an_unknown_trend_day_is_refused_by_the_config_and_the_load(tmp_path):
 def test_a_version_10_warehouse_gets_stated_days_and_rebuilt_marts(tmp_path):
     """Upgrading: the articles already stored move to their stated day, and the marts follow."""
     db = tmp_path / "old.duckdb"
-    load_batch(db, tokyo_batch(tmp_path))  # then undo what 0011 did, as if loaded at version 10
+    load_batch(db, tokyo_batch(tmp_path))  # then undo what 0011 and 0012 did, as if loaded at version 10
     con = duckdb.connect(str(db))
-    con.execute("delete from schema_migrations where version = 11")
+    con.execute("delete from schema_migrations where version >= 11")
+    con.execute("drop table duplicate_bands")
+    con.execute("drop table story_keys")
+    con.execute("alter table article_signatures drop column article_at")
     con.execute("drop table warehouse_settings cascade")
     con.execute("drop macro trend_day_of")
     con.execute("alter table articles drop column trend_day")

@@ -1,13 +1,212 @@
--- Near-duplicates and stories, inside the load's transaction (warehouse/grouping.py): the pool of
--- stored articles around the batch, then the new duplicate_of / story_id and the refreshed stories.
--- Parameters: $articles (the batch's articles Parquet), $window_days (the larger of the two windows).
+-- Near-duplicates and stories, inside the load's transaction (warehouse/grouping.py): the batch's keys
+-- written, the pool of stored articles that may group with the batch, then the new duplicate_of /
+-- story_id and the refreshed stories. The pool is read by key, not by window: stored articles sharing an
+-- LSH band with the batch (duplicate_bands), their stored groups, and per story key of theirs the latest
+-- placed articles of each day of the story window (story_keys), so a load reads what its batch touches.
+-- Tables with article_at are read between bounds computed from the batch (DuckDB skips other row groups).
+-- Parameters: $articles, $article_signatures, $article_entities (the batch's Parquet files); $bands and
+-- $band_width (the LSH layout: bands, bytes per band); $old_lo/$old_hi (the bounds of temp table
+-- batch_before: the batch's articles as stored before this load, written by load.sql), $lo/$hi (the duplicate window around the batch), $story_lo/$story_hi (the
+-- story window), $all_lo/$all_hi (the wider of the two), the same as days ($lo_day ...: a day either side,
+-- since an article's trend_day is its stated day, within a day of its UTC time); $story_days (the story
+-- window in whole days); $per_key (placed articles read per key and day wanted); $whole_story_window (read
+-- every article of the story window: keywords are story keys too).
+
+-- name: delete_bands
+delete from duplicate_bands
+where article_at between $old_lo and $old_hi
+    and article_id in (select article_id from read_parquet($articles));
+
+-- name: insert_bands
+insert into duplicate_bands
+select
+    coalesce(a.published_at, a.fetched_at) as article_at,
+    s.article_id,
+    cast(b.i as utinyint) as band,
+    md5_number_upper(s.minhash[b.i * $band_width + 1:(b.i + 1) * $band_width]) as band_key
+from read_parquet($article_signatures) as s
+inner join read_parquet($articles) as a on a.article_id = s.article_id
+cross join (select range as i from range($bands)) as b
+where s.minhash is not null
+order by article_at, s.article_id, b.i;
+
+-- name: delete_story_keys
+delete from story_keys
+where article_at between $old_lo and $old_hi
+    and article_id in (select article_id from read_parquet($articles));
+
+-- name: insert_story_keys
+-- the batch's top entities (names from the entities table; an entity merged away by this load is
+-- missing here and its articles are keyed again by merged_story_keys)
+insert into story_keys
+with ranked as (
+    select
+        ae.article_id,
+        lower(e.name) as key,
+        row_number() over (partition by ae.article_id order by ae.salience desc, e.name) as rank
+    from read_parquet($article_entities) as ae
+    inner join entities as e on e.entity_id = ae.entity_id
+)
+
+select
+    coalesce(a.published_at, a.fetched_at) as article_at,
+    r.article_id,
+    cast(r.rank as utinyint) as rank,
+    r.key
+from ranked as r
+inner join read_parquet($articles) as a on a.article_id = r.article_id
+where r.rank <= 8
+order by article_at, r.article_id, r.rank;
+
+-- name: merged_delete
+-- articles whose entities this load's alias merge changed (temp table merged_articles, merge_aliases.sql)
+delete from story_keys where article_id in (select article_id from merged_articles);
+
+-- name: merged_insert
+insert into story_keys
+with ranked as (
+    select
+        ae.article_id,
+        lower(e.name) as key,
+        row_number() over (partition by ae.article_id order by ae.salience desc, e.name) as rank
+    from article_entities as ae
+    inner join entities as e on e.entity_id = ae.entity_id
+    where ae.article_id in (select article_id from merged_articles)
+)
+
+select
+    coalesce(a.published_at, a.fetched_at) as article_at,
+    r.article_id,
+    cast(r.rank as utinyint) as rank,
+    r.key
+from ranked as r
+inner join articles as a on a.article_id = r.article_id
+where r.rank <= 8
+order by article_at, r.article_id, r.rank;
+
+-- name: dup_seeds
+-- judged afresh for duplicates: the batch's articles and the stored copies of them
+create or replace temp table dup_seeds as
+select article_id from read_parquet($articles)
+union
+select article_id
+from articles
+where trend_day between $lo_day and $hi_day
+    and duplicate_of in (select article_id from read_parquet($articles));
+
+-- name: dup_pool
+-- the seeds, the stored articles sharing a band with one, and the stored groups of all of them
+create or replace temp table dup_pool as
+with seed_bands as (
+    select distinct
+        band,
+        band_key
+    from duplicate_bands
+    where article_at between $lo and $hi and article_id in (select article_id from dup_seeds)
+),
+
+matches as (
+    select distinct b.article_id
+    from duplicate_bands as b
+    semi join seed_bands as s on s.band = b.band and s.band_key = b.band_key
+    where b.article_at between $lo and $hi
+),
+
+grouped as (
+    select article_id from dup_seeds
+    union
+    select article_id from matches
+),
+
+window_articles as (
+    select
+        article_id,
+        duplicate_of
+    from articles
+    where trend_day between $lo_day and $hi_day
+),
+
+reps as (
+    select distinct coalesce(a.duplicate_of, a.article_id) as article_id
+    from window_articles as a
+    semi join grouped as g on g.article_id = a.article_id
+)
+
+select article_id from grouped
+union
+select article_id from reps
+union
+select a.article_id
+from window_articles as a
+semi join reps as r on r.article_id = a.duplicate_of;
+
+-- name: wanted_keys
+-- the story keys of the pool's articles, with the day each is wanted on
+create or replace temp table wanted_keys as
+select distinct
+    key,
+    cast(article_at as date) as day
+from story_keys
+where article_at between $all_lo and $all_hi and article_id in (select article_id from dup_pool);
+
+-- name: placed_carriers
+-- the placed articles (in a story, not a copy) of the story window that carry a wanted key
+create or replace temp table placed_carriers as
+with carriers as (
+    select
+        key,
+        article_id,
+        article_at
+    from story_keys
+    where article_at between $story_lo and $story_hi and key in (select key from wanted_keys)
+)
+
+select c.*
+from carriers as c
+inner join articles as a on a.article_id = c.article_id
+where a.trend_day between $story_lo_day and $story_hi_day
+    and a.story_id is not null
+    and a.duplicate_of is null;
+
+-- name: key_counts
+-- how many placed articles of the story window carry each key (placement reads the rarest keys first)
+select
+    key,
+    count(*) as carrying
+from placed_carriers
+group by key;
 
 -- name: pool
-with batch_days as (
-    select
-        min(coalesce(published_at, fetched_at)) - to_days(cast(ceil($window_days) as integer)) as lo,
-        max(coalesce(published_at, fetched_at)) + to_days(cast(ceil($window_days) as integer)) as hi
-    from read_parquet($articles)
+-- the pool as Docs: the duplicate pool and, per wanted key and day, the $per_key placed carriers placement
+-- would read first (nearest days first, the latest first within a day), inside the grouping window (or in
+-- the batch); every placed article of the story window when keywords are story keys too
+with nearest as (
+    select p.article_id
+    from placed_carriers as p
+    inner join wanted_keys as w
+        on w.key = p.key and abs(date_diff('day', w.day, cast(p.article_at as date))) <= $story_days
+    qualify row_number() over (
+        partition by w.key, w.day
+        order by
+            abs(date_diff('day', w.day, cast(p.article_at as date))),
+            cast(p.article_at as date) > w.day,
+            p.article_at desc,
+            p.article_id desc
+    ) <= $per_key
+),
+
+story_pool as (
+    select article_id from nearest
+    union
+    select article_id
+    from article_signatures
+    where $whole_story_window and article_at between $story_lo and $story_hi
+),
+
+ids as (
+    select article_id from dup_pool
+    union
+    select article_id from story_pool
 ),
 
 pool as (
@@ -16,32 +215,46 @@ pool as (
         coalesce(a.published_at, a.fetched_at) as at,
         a.duplicate_of,
         a.story_id,
-        coalesce(a.site_name, regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)) as site
-    from articles as a, batch_days as b
-    where coalesce(a.published_at, a.fetched_at) between b.lo and b.hi
-        or a.article_id in (select article_id from read_parquet($articles))
+        coalesce(a.site_name, regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)) as site,
+        a.article_id in (select article_id from read_parquet($articles)) as in_batch
+    from articles as a
+    semi join ids as i on i.article_id = a.article_id
+    where a.trend_day between $all_lo_day and $all_hi_day
 ),
 
-ranked_entities as (
+entity_lists as (
     select
-        ae.article_id,
-        list(e.name order by ae.salience desc, e.name) as names
-    from article_entities as ae
-    semi join pool as p on p.article_id = ae.article_id
-    inner join entities as e on e.entity_id = ae.entity_id
-    group by ae.article_id
+        article_id,
+        list(key order by rank) as names
+    from story_keys
+    where article_at between $all_lo and $all_hi and article_id in (select article_id from ids)
+    group by article_id
+),
+
+signatures as (
+    select
+        article_id,
+        minhash,
+        keywords
+    from article_signatures
+    where article_at between $all_lo and $all_hi and article_id in (select article_id from ids)
 ),
 
 final as (
     select
-        p.*,
+        p.article_id,
+        p.at,
+        p.duplicate_of,
+        p.story_id,
+        p.site,
         s.minhash,
         coalesce(s.keywords, []) as keywords,
-        coalesce(r.names[1:8], []) as entities,
-        p.article_id in (select article_id from read_parquet($articles)) as in_batch
+        coalesce(e.names, []) as entities,
+        p.in_batch
     from pool as p
-    left join article_signatures as s on s.article_id = p.article_id
-    left join ranked_entities as r on r.article_id = p.article_id
+    left join signatures as s on s.article_id = p.article_id
+    left join entity_lists as e on e.article_id = p.article_id
+    where p.in_batch or p.at between $all_lo and $all_hi
 )
 
 select * from final;
@@ -111,3 +324,44 @@ final as (
 )
 
 select * from final;
+
+-- name: clear_bands
+delete from duplicate_bands;
+
+-- name: rebuild_bands
+-- every signature's bands in another layout (the duplicate threshold changed)
+insert into duplicate_bands
+select
+    s.article_at,
+    s.article_id,
+    cast(b.i as utinyint) as band,
+    md5_number_upper(s.minhash[b.i * $band_width + 1:(b.i + 1) * $band_width]) as band_key
+from article_signatures as s
+cross join (select range as i from range($bands)) as b
+where s.minhash is not null and s.article_at is not null
+order by s.article_at, s.article_id, b.i;
+
+-- name: clear_story_keys
+delete from story_keys;
+
+-- name: rebuild_story_keys
+-- every article's story keys (for warehouses written in bulk without the load's grouping: bench/synthetic.py)
+insert into story_keys
+with ranked as (
+    select
+        ae.article_id,
+        lower(e.name) as key,
+        row_number() over (partition by ae.article_id order by ae.salience desc, e.name) as rank
+    from article_entities as ae
+    inner join entities as e on e.entity_id = ae.entity_id
+)
+
+select
+    coalesce(a.published_at, a.fetched_at) as article_at,
+    r.article_id,
+    cast(r.rank as utinyint) as rank,
+    r.key
+from ranked as r
+inner join articles as a on a.article_id = r.article_id
+where r.rank <= 8
+order by article_at, r.article_id, r.rank;

@@ -3,11 +3,20 @@
 -- $article_signatures, $searches (Parquet paths).
 -- Rows are upserted by key; a changed article (new content hash) gets version + 1.
 
+-- name: batch_before
+-- the batch's articles as stored before this load: their old days and times (grouping.sql replaces their keys)
+create or replace temp table batch_before as
+select
+    article_id,
+    coalesce(published_at, fetched_at) as article_at,
+    trend_day
+from articles
+where article_id in (select article_id from read_parquet($articles));
+
 -- name: touched_days_before
 create or replace temp table touched_days as
 select distinct trend_day as day
-from articles
-where article_id in (select article_id from read_parquet($articles));
+from batch_before;
 
 -- name: upsert_articles
 insert into articles by name
@@ -57,11 +66,17 @@ from articles
 where article_id in (select article_id from read_parquet($articles));
 
 -- name: upsert_signatures
+-- with the article's time: loads read their grouping window's signatures by it (migration 0012)
 insert into article_signatures by name
-select * from read_parquet($article_signatures)
+select
+    s.*,
+    coalesce(a.published_at, a.fetched_at) as article_at
+from read_parquet($article_signatures) as s
+left join read_parquet($articles) as a on a.article_id = s.article_id
 on conflict (article_id) do update set
     minhash = excluded.minhash,
-    keywords = excluded.keywords;
+    keywords = excluded.keywords,
+    article_at = excluded.article_at;
 
 -- name: insert_searches
 insert into searches by name
