@@ -57,17 +57,22 @@ group by m.story_id;
 """
 
 
-def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2025-01-02") -> dict[str, int]:
+def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2025-01-02", first: int = 0,
+             start: str = "2024-01-01", span_minutes: int = 525600, signatures: bool = True) -> dict[str, int]:
     """Write a staging batch (Parquet, the load's input) of synthetic but trend-shaped data: a year of
-    articles, entity popularity skewed (a few entities in many articles), some entities rising late, and
-    a frontier row per article (checked at `checked_at`, next due a week later). It passes the data
-    checks: each mention's offsets point at its surface in the text."""
+    articles (ids from `first`, spread over `span_minutes` from `start`), entity popularity skewed (a few
+    entities in many articles), some entities rising late, a signature per article (one article in twenty
+    is a copy of the one before: the same signature) and a frontier row per article (checked at
+    `checked_at`, next due a week later). It passes the data checks: each mention's offsets point at its
+    surface in the text. Without `signatures` the articles have none (then they need no story to pass the
+    checks)."""
     import duckdb
 
     from warehouse.db import one
 
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
+    at = f"timestamp '{start}' + to_minutes(cast((i - {first}) * {span_minutes} // {articles} as integer))"
     con.execute(f"""
         copy (
             select
@@ -76,10 +81,9 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 'https://news.example/' || i as canonical_url,
                 'Synthetic story ' || i as title,
                 ['Desk'] as authors,
-                timestamp '2024-01-01' + to_minutes(cast(i * 525600 // {articles} as integer)) as published_at,
+                {at} as published_at,
                 'meta' as published_source,
-                cast(timestamp '2024-01-01' + to_minutes(cast(i * 525600 // {articles} as integer)) as date)
-                    as published_day,
+                cast({at} as date) as published_day,
                 0 as published_offset_min,
                 cast(null as timestamp) as modified_at,
                 cast(null as varchar) as modified_source,
@@ -95,8 +99,18 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                      when i % 10 = 7 then 'https://news.example/feed.xml'
                      else 'https://news.example/' || (i - 1) end as related_via,
                 repeat('0', 64) as raw_sha256
-            from range({articles}) as t(i)
+            from range({first}, {first + articles}) as t(i)
         ) to '{folder / "articles.parquet"}' (format parquet)""")
+    # 512 bytes of MinHash from four MD5s (a copy has its original's); ten keywords shared within a story
+    con.execute(f"""
+        copy (
+            select
+                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                unhex(repeat(md5(s || 'a') || md5(s || 'b') || md5(s || 'c') || md5(s || 'd'), 8)) as minhash,
+                list_transform(range(10), lambda k: 'word' || ((i // 8 * 10 + k) % 20000)) as keywords
+            from (select i, cast(i - (i % 20 = 1)::int as varchar) as s from range({first}, {first + articles}) as t(i))
+            where {signatures}
+        ) to '{folder / "article_signatures.parquet"}' (format parquet)""")
     con.execute(f"""
         copy (
             select
@@ -116,11 +130,11 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 i,
                 j,
                 (hash(i * 1000 + j) % 1000000) / 1000000.0 as u
-            from range({articles}) as a(i), range({per_article}) as b(j)
+            from range({first}, {first + articles}) as a(i), range({per_article}) as b(j)
         )
         select
             'a' || lpad(cast(i as varchar), 9, '0') as article_id,
-            'e' || lpad(cast(case when i > {articles} * 11 // 12 and j = 0 then 100 + i % 100
+            'e' || lpad(cast(case when i - {first} > {articles} * 11 // 12 and j = 0 then 100 + i % 100
                                   else cast(floor({ENTITIES} * u * u * u) as bigint) end as varchar), 6, '0')
                 as entity_id,
             j * 40 as start_char
@@ -160,10 +174,10 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 false as is_feed,
                 case when i % 10 = 3 then 'gdelt' end as search_provider,
                 case when i % 10 = 3 then '"Entity ' || (i % 7) || '" story' end as search_query
-            from range({articles}) as t(i)
+            from range({first}, {first + articles}) as t(i)
         ) to '{folder / "urls.parquet"}' (format parquet)""")
     counts = {name: one(con, f"select count(*) from '{folder / (name + '.parquet')}'")[0]
-              for name in ("articles", "entities", "mentions", "article_entities", "urls")}
+              for name in ("articles", "entities", "mentions", "article_entities", "urls", "article_signatures")}
     con.close()
     from warehouse.batch import seal
 
@@ -201,6 +215,21 @@ def add_stories(db: Path) -> None:
         con.execute("commit")
 
 
+def add_keys(db: Path, bands: int = 25, rows: int = 5) -> None:
+    """Every article's near-duplicate band keys and story keys, as the loads would have written them."""
+    from warehouse.db import writer
+    from warehouse.grouping import GROUPING_SQL
+    from warehouse.sqlfile import named_statements
+
+    sql = dict(named_statements(GROUPING_SQL))
+    with writer(db) as con:
+        con.execute("begin transaction")
+        for name in ("clear_bands", "rebuild_bands", "clear_story_keys", "rebuild_story_keys"):
+            con.execute(sql[name], {"bands": bands, "band_width": 4 * rows} if name == "rebuild_bands" else None)
+        con.execute("update warehouse_settings set value = ? where key = 'duplicate_bands'", [f"{bands}x{rows}"])
+        con.execute("commit")
+
+
 def build(work: Path, articles: int, per_article: int = 20, say: Callable[[str], None] = print) -> Path:
     """A published synthetic warehouse of `articles` articles under `work`; returns its path."""
     from warehouse.db import publish
@@ -213,7 +242,8 @@ def build(work: Path, articles: int, per_article: int = 20, say: Callable[[str],
     say(f"  loaded in {bulk_load(db, work / 'batch'):.1f} s")
     started = time.perf_counter()
     add_stories(db)
+    add_keys(db)
     publish(db)
-    say(f"  stories, copies, marts and snapshot in {time.perf_counter() - started:.1f} s "
+    say(f"  stories, copies, keys, marts and snapshot in {time.perf_counter() - started:.1f} s "
         f"({db.stat().st_size / 1e9:.2f} GB)")
     return db

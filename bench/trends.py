@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
         started = time.perf_counter()
-        counts = generate(work / "batch", args.articles, args.mentions_per_article)
+        counts = generate(work / "batch", args.articles, args.mentions_per_article, signatures=False)
         print(f"generated {counts} in {time.perf_counter() - started:.1f} s")
         rows = sum(counts.values())
         load_s = bulk_load(work / "newsmon.duckdb", work / "batch")

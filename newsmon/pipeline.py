@@ -151,7 +151,7 @@ def publish_cycle(settings: Settings, run_id: str) -> Path:
     from warehouse.db import publish
     from warehouse.frontier import referenced_raw
 
-    path = publish(settings.db, run_id, settings.snapshot_mode)
+    path = publish(settings.db, run_id, settings.snapshot_mode).path
     finish_run(settings, run_id, ok=True)
     collect_raw(settings, lambda hashes: referenced_raw(settings.db, hashes))
     return path

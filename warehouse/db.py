@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -11,6 +12,7 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -128,35 +130,131 @@ def connect(path: str | Path, read_only: bool = False, wait_s: float = 120.0) ->
 
 
 def snapshot_path(path: str | Path) -> Path:
-    """Where readers find the published read-only copy of the warehouse: <name>.snapshot.duckdb."""
+    """Where readers find the published read-only copy of the warehouse: <name>.snapshot.duckdb (a symbolic
+    link to the current generation, see publish_snapshot)."""
     path = Path(path)
     return path.with_name(f"{path.stem}.snapshot{path.suffix}")
 
 
-DEFAULT_SNAPSHOT_MODE = 0o640  # owner reads and writes, the group reads: a BI service in the group can open it
-
-
-def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path, run_id: str | None = None,
-                     mode: int = DEFAULT_SNAPSHOT_MODE) -> Path:
-    """Log the publication, checkpoint and close the writer's connection, then atomically replace the
-    readers' snapshot with a copy of the file (permissions `mode`). Readers with the old snapshot open keep
-    reading it; new ones see the new data (and its row in `publications`)."""
+def generation_path(path: str | Path, generation: int) -> Path:
+    """Generation 0 or 1 of the readers' snapshot: .<name>.snapshot.<generation>.duckdb beside the warehouse."""
     path = Path(path)
-    con.execute("insert into publications select cast(now() at time zone 'UTC' as timestamp), ?, count(*) "
-                "from articles", [run_id])
-    con.execute("checkpoint")
-    con.close()
-    target = snapshot_path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    return path.with_name(f".{path.stem}.snapshot.{generation}{path.suffix}")
+
+
+DEFAULT_SNAPSHOT_MODE = 0o640  # owner reads and writes, the group reads: a BI service in the group can open it
+HEADER_BYTES = 3 * 4096  # a DuckDB file: its main header and two database headers, then blocks
+CHECKSUM_BYTES = 8  # each block starts with the checksum of its contents
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What a publish did: the snapshot path readers open, the file it now points at, and the bytes written
+    to bring that file up to date (the changed blocks, or the whole file when it was copied)."""
+
+    path: Path
+    generation: Path
+    bytes_written: int
+    copied_whole: bool
+
+
+class _InUse(Exception):
+    """A reader still has the generation open (it holds DuckDB's lock on the file)."""
+
+
+def _changed_blocks(src: Path, dst: Path, block: int) -> int:
+    """Make `dst` byte for byte `src`, rewriting only the blocks whose checksums differ, under an exclusive
+    lock (raises _InUse while a reader holds the file). Returns the bytes written."""
+    size = src.stat().st_size
+    written = 0
+    with open(src, "rb") as s, open(dst, "r+b") as d:
+        try:
+            fcntl.lockf(d, fcntl.LOCK_EX | fcntl.LOCK_NB)  # DuckDB's readers hold a shared lock while open
+        except OSError as exc:
+            raise _InUse(str(dst)) from exc
+        old_size = os.fstat(d.fileno()).st_size
+        for offset in range(HEADER_BYTES, size, block):
+            s.seek(offset)
+            checksum = s.read(CHECKSUM_BYTES)
+            if offset + block <= old_size:
+                d.seek(offset)
+                if d.read(CHECKSUM_BYTES) == checksum:
+                    continue
+            s.seek(offset)
+            d.seek(offset)
+            d.write(s.read(block))
+            written += block
+        s.seek(0)
+        d.seek(0)
+        d.write(s.read(HEADER_BYTES))  # last: the headers point at the blocks just written
+        d.truncate(size)
+        d.flush()
+        os.fsync(d.fileno())
+    return written + HEADER_BYTES
+
+
+def _copy_whole(src: Path, dst: Path, mode: int) -> int:
+    """Copy `src` to a new file that replaces `dst` atomically (a reader of the old file keeps it)."""
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f"{dst.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        shutil.copyfile(path, tmp)
+        shutil.copyfile(src, tmp)
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return target
+    return src.stat().st_size
+
+
+def _point(link: Path, target: Path) -> None:
+    """Make `link` a symbolic link to `target` (same folder), atomically (it may be a plain file before)."""
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.link")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target.name, tmp)
+    os.replace(tmp, link)
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, path: str | Path, run_id: str | None = None,
+                     mode: int = DEFAULT_SNAPSHOT_MODE) -> Publication:
+    """Log the publication, checkpoint and close the writer's connection, then publish the file to readers.
+
+    Two generations of the readers' copy are kept (generation_path); <name>.snapshot.duckdb is a symbolic
+    link to the current one. A publish brings the other generation up to date and then moves the link, so
+    readers see the new data all at once, and a reader with the current one open keeps a consistent view.
+    Bringing it up to date writes only the blocks whose checksums differ from the warehouse's (a cycle
+    changes about 1% of a million-article file), unless a reader still has that generation open, it is
+    missing, or an earlier publish of it was interrupted: then it is replaced by a whole copy, as a new file
+    (a reader with the old one open keeps it). Permissions: `mode`."""
+    path = Path(path)
+    con.execute("insert into publications select cast(now() at time zone 'UTC' as timestamp), ?, count(*) "
+                "from articles", [run_id])
+    block = one(con, "select block_size from pragma_database_size() where database_name = current_database()")[0]
+    con.execute("checkpoint")
+    con.close()
+    link = snapshot_path(path)
+    current = Path(os.readlink(link)).name if link.is_symlink() else None
+    target = generation_path(path, 1 if current == generation_path(path, 0).name else 0)
+    partial = target.with_name(target.name + ".partial")  # there while a patch is under way
+    size = path.stat().st_size
+    whole = not target.exists() or partial.exists() or (size - HEADER_BYTES) % block != 0
+    written = 0
+    if not whole:
+        partial.touch()
+        try:
+            written = _changed_blocks(path, target, block)
+            os.chmod(target, mode)
+        except _InUse:
+            whole = True
+        partial.unlink()
+    if whole:
+        written = _copy_whole(path, target, mode)
+        partial.unlink(missing_ok=True)
+    _point(link, target)
+    log.info("published %s: %s written to %s (%s)", link.name, f"{written / 1e6:,.1f} MB", target.name,
+             "a whole copy" if whole else f"changed blocks of {size / 1e6:,.0f} MB")
+    return Publication(link, target, written, whole)
 
 
 @contextmanager
@@ -169,7 +267,7 @@ def writer(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def publish(path: str | Path, run_id: str | None = None, mode: int = DEFAULT_SNAPSHOT_MODE) -> Path:
+def publish(path: str | Path, run_id: str | None = None, mode: int = DEFAULT_SNAPSHOT_MODE) -> Publication:
     """Publish the warehouse's committed state to readers (one snapshot per cycle, after its checks)."""
     return publish_snapshot(connect(path), path, run_id, mode)
 
