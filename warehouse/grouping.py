@@ -12,6 +12,7 @@ afresh, their groups re-formed, and the stories they join or leave refreshed."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -116,12 +117,21 @@ def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa
 
 
 def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping: Grouping,
-                judge: Judge) -> dict[str, int]:
+                judge: Judge, timings: dict[str, float] | None = None) -> dict[str, int]:
     """Write the batch's band and story keys, mark near-duplicates, place new articles in stories, refresh
     the stories touched; add the days whose counts changed to temp table touched_days. `tables` are the
     batch's Parquet files by table (articles, article_signatures, article_entities). Returns counts
-    (articles judged, stored articles read with them, duplicates, stories)."""
+    (articles judged, stored articles read with them, duplicates, stories); `timings`, when given, gets the
+    seconds of each part (keys, pool, judge, write)."""
     sql = dict(named_statements(GROUPING_SQL))
+    clock = [time.perf_counter()]
+
+    def done(part: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[part] = timings.get(part, 0.0) + now - clock[0]
+        clock[0] = now
+
     bands, rows = judge.bands(grouping.duplicate_threshold)
     rebuilt = use_band_layout(con, bands, rows)  # from every stored signature, the batch's included
     params = _params(con, tables, grouping, bands, rows)
@@ -130,9 +140,12 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
     if one(con, "select count(*) from merged_articles")[0]:
         _run(con, sql, "merged_delete", params)
         _run(con, sql, "merged_insert", params)
+    done("keys")
     docs, batch, key_counts = _read_pool(con, sql, params)
+    done("pool")
     before = {aid: (d.duplicate_of, d.story_id) for aid, d in docs.items()}
     dup_changed = judge.regroup(docs, batch, grouping, key_counts)
+    done("judge")
     moved = sorted(aid for aid, d in docs.items() if (d.duplicate_of, d.story_id) != before[aid])
     touched = {s for aid in batch.union(moved) for s in (before[aid][1], docs[aid].story_id) if s}
     _temp_table(con, "grouping_changes", {
@@ -143,6 +156,7 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
     _temp_table(con, "touched_stories", {"story_id": pa.array(sorted(touched), pa.string())})
     for name in ("apply", "touched_days_grouping", "delete_stories", "insert_stories"):
         _run(con, sql, name, params)
+    done("write")
     log.info("grouping: %d new article(s) judged against %d stored one(s)", len(batch), len(docs) - len(batch))
     return {"judged": len(batch), "pool": len(docs) - len(batch),
             "duplicates": sum(1 for a in batch if docs[a].duplicate_of),

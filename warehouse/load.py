@@ -40,7 +40,7 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
     published (warehouse.db.publish), after the data checks. Each step's seconds are logged (and added to
-    `timings` when given: upsert, merge, grouping, marts, commit). `batch_dir` may be an object-store URL
+    `timings` when given: upsert, merge, grouping and its parts, marts, commit). `batch_dir` may be an object-store URL
     (core.storage): its files are copied to a temporary folder. Nothing the batch's manifest does not
     vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or
     row count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row
@@ -82,8 +82,10 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
             done("upsert")
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
             done("merge")
-            group_batch(con, src, grouping, judge)
+            parts: dict[str, float] = {}
+            group_batch(con, src, grouping, judge, parts)
             done("grouping")
+            steps |= {f"grouping: {part}": seconds for part, seconds in parts.items()}
             run_named(con, REFRESH_SQL, {})
             days = one(con, "select count(distinct day) from touched_days")[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",

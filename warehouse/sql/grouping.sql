@@ -271,9 +271,10 @@ from articles as a
 semi join grouping_changes as g on g.article_id = a.article_id and g.dup_changed;
 
 -- name: delete_stories
+-- the stories the batch's articles and the moved ones left or joined (insert_stories writes back those that
+-- still have members): a story only loses its last member by a move, so no scan of every story is needed
 delete from stories
-where story_id in (select story_id from touched_stories)
-    or story_id not in (select story_id from articles where story_id is not null);
+where story_id in (select story_id from touched_stories);
 
 -- name: insert_stories
 insert into stories
