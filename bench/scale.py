@@ -132,9 +132,9 @@ def window_pool_grouping(db: str, batch: str) -> dict[str, float]:
     from core import storage
     from core.config import Grouping
     from transform.grouping import regroup
-    from transform.records import Doc
     from warehouse.batch import verified_tables
     from warehouse.db import writer
+    from warehouse.grouping import pool_docs
     from warehouse.load import LOAD_SQL, MERGE_SQL
     from warehouse.sqlfile import run_named
 
@@ -145,16 +145,8 @@ def window_pool_grouping(db: str, batch: str) -> dict[str, float]:
         run_named(con, LOAD_SQL, src)
         con.execute(MERGE_SQL.read_text(encoding="utf-8"))
         started = time.perf_counter()
-        cur = con.execute(WINDOW_POOL_SQL, {"articles": src["articles"], "window_days": max(
-            grouping.duplicate_window_days, grouping.story_window_days)})
-        names = [c[0] for c in cur.description]
-        docs, new = {}, set()
-        for values in cur.fetchall():
-            row = dict(zip(names, values, strict=True))
-            docs[row["article_id"]] = Doc(row["article_id"], row["at"], row["minhash"], frozenset(row["keywords"]),
-                                          tuple(row["entities"]), row["duplicate_of"], row["story_id"], row["site"])
-            if row["in_batch"]:
-                new.add(row["article_id"])
+        docs, new = pool_docs(con.execute(WINDOW_POOL_SQL, {"articles": src["articles"], "window_days": max(
+            grouping.duplicate_window_days, grouping.story_window_days)}))
         read = time.perf_counter() - started
         regroup(docs, new, grouping)
         judged = time.perf_counter() - started - read

@@ -216,7 +216,8 @@ def add_stories(db: Path) -> None:
 
 
 def add_keys(db: Path, bands: int = 25, rows: int = 5) -> None:
-    """Every article's near-duplicate band keys and story keys, as the loads would have written them."""
+    """Every article's near-duplicate band keys and story keys, as the loads would have written them (the
+    story keys as a load rewrites those of the articles an alias merge touched: here, every article)."""
     from warehouse.db import writer
     from warehouse.grouping import GROUPING_SQL
     from warehouse.sqlfile import named_statements
@@ -224,8 +225,11 @@ def add_keys(db: Path, bands: int = 25, rows: int = 5) -> None:
     sql = dict(named_statements(GROUPING_SQL))
     with writer(db) as con:
         con.execute("begin transaction")
-        for name in ("clear_bands", "rebuild_bands", "clear_story_keys", "rebuild_story_keys"):
-            con.execute(sql[name], {"bands": bands, "band_width": 4 * rows} if name == "rebuild_bands" else None)
+        con.execute(sql["clear_bands"])
+        con.execute(sql["rebuild_bands"], {"bands": bands, "band_width": 4 * rows})
+        con.execute("create or replace temp table merged_articles as select article_id from articles")
+        con.execute(sql["merged_delete"])
+        con.execute(sql["merged_insert"])
         con.execute("update warehouse_settings set value = ? where key = 'duplicate_bands'", [f"{bands}x{rows}"])
         con.execute("commit")
 

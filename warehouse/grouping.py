@@ -95,7 +95,13 @@ def _read_pool(con: duckdb.DuckDBPyConnection, sql: dict[str, str],
     for name in ("dup_seeds", "dup_pool", "wanted_keys", "placed_carriers"):
         _run(con, sql, name, params)
     key_counts = {"e:" + key: n for key, n in _run(con, sql, "key_counts", params).fetchall()}
-    cur = _run(con, sql, "pool", params)
+    docs, batch = pool_docs(_run(con, sql, "pool", params))
+    return docs, batch, key_counts
+
+
+def pool_docs(cur: duckdb.DuckDBPyConnection) -> tuple[dict[str, Doc], set[str]]:
+    """The Docs of a pool query's rows (article_id, at, duplicate_of, story_id, site, minhash, keywords,
+    entities, in_batch) and the ids of those in the batch."""
     names = [c[0] for c in cur.description]
     docs, batch = {}, set()
     for values in cur.fetchall():
@@ -104,7 +110,7 @@ def _read_pool(con: duckdb.DuckDBPyConnection, sql: dict[str, str],
                                       tuple(row["entities"]), row["duplicate_of"], row["story_id"], row["site"])
         if row["in_batch"]:
             batch.add(row["article_id"])
-    return docs, batch, key_counts
+    return docs, batch
 
 
 def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]) -> None:

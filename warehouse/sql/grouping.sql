@@ -59,7 +59,8 @@ where r.rank <= 8
 order by article_at, r.article_id, r.rank;
 
 -- name: merged_delete
--- articles whose entities this load's alias merge changed (temp table merged_articles, merge_aliases.sql)
+-- articles whose entities this load's alias merge changed (temp table merged_articles, merge_aliases.sql;
+-- bench/synthetic.py names every article there to key a warehouse written in bulk)
 delete from story_keys where article_id in (select article_id from merged_articles);
 
 -- name: merged_insert
@@ -341,28 +342,3 @@ from article_signatures as s
 cross join (select range as i from range($bands)) as b
 where s.minhash is not null and s.article_at is not null
 order by s.article_at, s.article_id, b.i;
-
--- name: clear_story_keys
-delete from story_keys;
-
--- name: rebuild_story_keys
--- every article's story keys (for warehouses written in bulk without the load's grouping: bench/synthetic.py)
-insert into story_keys
-with ranked as (
-    select
-        ae.article_id,
-        lower(e.name) as key,
-        row_number() over (partition by ae.article_id order by ae.salience desc, e.name) as rank
-    from article_entities as ae
-    inner join entities as e on e.entity_id = ae.entity_id
-)
-
-select
-    coalesce(a.published_at, a.fetched_at) as article_at,
-    r.article_id,
-    cast(r.rank as utinyint) as rank,
-    r.key
-from ranked as r
-inner join articles as a on a.article_id = r.article_id
-where r.rank <= 8
-order by article_at, r.article_id, r.rank;
