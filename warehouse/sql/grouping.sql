@@ -1,16 +1,18 @@
 -- Near-duplicates and stories, inside the load's transaction (warehouse/grouping.py): the batch's keys
 -- written, the pool of stored articles that may group with the batch, then the new duplicate_of /
 -- story_id and the refreshed stories. The pool is read by key, not by window: stored articles sharing an
--- LSH band with the batch (duplicate_bands), their stored groups, and per story key of theirs the latest
--- placed articles of each day of the story window (story_keys), so a load reads what its batch touches.
--- Tables with article_at are read between bounds computed from the batch (DuckDB skips other row groups).
+-- LSH band with the batch (duplicate_bands), their stored copy groups, and per story key of those and day
+-- it is wanted on, the placed articles placement would read first (story_keys), so a load reads what its
+-- batch touches. Tables with article_at (and articles, by trend_day) are read between bounds computed from
+-- the batch, so DuckDB skips the other row groups.
 -- Parameters: $articles, $article_signatures, $article_entities (the batch's Parquet files); $bands and
 -- $band_width (the LSH layout: bands, bytes per band); $old_lo/$old_hi (the bounds of temp table
--- batch_before: the batch's articles as stored before this load, written by load.sql), $lo/$hi (the duplicate window around the batch), $story_lo/$story_hi (the
--- story window), $all_lo/$all_hi (the wider of the two), the same as days ($lo_day ...: a day either side,
--- since an article's trend_day is its stated day, within a day of its UTC time); $story_days (the story
--- window in whole days); $per_key (placed articles read per key and day wanted); $whole_story_window (read
--- every article of the story window: keywords are story keys too).
+-- batch_before: the batch's articles as stored before this load, written by load.sql); $lo/$hi (the
+-- duplicate window around the batch), $story_lo/$story_hi (the story window), $all_lo/$all_hi (the wider
+-- of the two), and the same as days ($lo_day, $hi_day, ...: a day wider on each side, since an article's
+-- trend_day is its stated day, within a day of its UTC time); $story_days (the story window in whole
+-- days); $per_key (placed articles read per key and day wanted); $whole_story_window (read every article
+-- of the story window: keywords are story keys too).
 
 -- name: delete_bands
 delete from duplicate_bands
@@ -37,7 +39,7 @@ where article_at between $old_lo and $old_hi
 
 -- name: insert_story_keys
 -- the batch's top entities (names from the entities table; an entity merged away by this load is
--- missing here and its articles are keyed again by merged_story_keys)
+-- missing here, and its articles are keyed again by merged_delete and merged_insert)
 insert into story_keys
 with ranked as (
     select
@@ -180,7 +182,7 @@ group by key;
 -- name: pool
 -- the pool as Docs: the duplicate pool and, per wanted key and day, the $per_key placed carriers placement
 -- would read first (nearest days first, the latest first within a day), inside the grouping window (or in
--- the batch); every placed article of the story window when keywords are story keys too
+-- the batch); and every article of the story window when keywords are story keys too
 with nearest as (
     select p.article_id
     from placed_carriers as p
