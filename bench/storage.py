@@ -8,7 +8,8 @@ what the object-store path costs in requests and copies, not a real S3 region's 
 tens of milliseconds per request. Raw store: N distinct bodies of about K KB of news-like HTML, put then
 read back (bodies per second and MB per second of uncompressed bytes). Cycle: `run_cycle` on the bundled
 sample site, the first cycle (everything fetched) and then N more (revisits), each with a fresh warehouse
-and data_dir per medium; the per-host delay is 0 so storage, not politeness, is what differs.
+and data_dir per medium; the per-host delay is 0 so storage, not politeness, is what differs. The S3
+requests of each cycle are counted by name (the calls s3fs makes in this process).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +53,35 @@ def raw_store(data_dir: str, items: list[bytes]) -> tuple[float, float]:
     return put_s, time.perf_counter() - started
 
 
-def cycles(data_dir: str, workdir: Path, site_url: str, n: int) -> list[float]:
-    """Seconds of each of 1 + n cycles on the sample site with this data_dir and a fresh warehouse."""
+class S3Calls:
+    """Counts the S3 API calls s3fs makes in this process while active, by name (get_object, ...)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __enter__(self) -> S3Calls:
+        import s3fs.core
+
+        self._original = original = s3fs.core.S3FileSystem._call_s3
+        calls = self.calls
+
+        async def counted(fs: object, method: str, *args: object, **kwargs: object) -> object:
+            calls[method] += 1
+            return await original(fs, method, *args, **kwargs)
+
+        s3fs.core.S3FileSystem._call_s3 = counted
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import s3fs.core
+
+        s3fs.core.S3FileSystem._call_s3 = self._original
+
+
+def cycles(data_dir: str, workdir: Path, site_url: str, n: int,
+           requests: list[Counter[str]] | None = None) -> list[float]:
+    """Seconds of each of 1 + n cycles on the sample site with this data_dir and a fresh warehouse; the S3
+    calls of each cycle (made in this process) are appended to `requests` when given."""
     from core.config import Settings
     from newsmon.pipeline import run_cycle
 
@@ -61,9 +90,12 @@ def cycles(data_dir: str, workdir: Path, site_url: str, n: int) -> list[float]:
                         backoff_s=0.05, max_retry_after_s=1.0)
     took = []
     for _ in range(1 + n):
-        started = time.perf_counter()
-        run_cycle(settings)
-        took.append(time.perf_counter() - started)
+        with S3Calls() as counted:
+            started = time.perf_counter()
+            run_cycle(settings)
+            took.append(time.perf_counter() - started)
+        if requests is not None:
+            requests.append(counted.calls)
     return took
 
 
@@ -84,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         raw = {name: raw_store(url, items) for name, url in media.items()}
         # a throwaway cycle first: imports, the model and first-use costs land in neither medium's figures
         cycles(str(Path(tmp) / "warm-up-data"), Path(tmp) / "warm-up", site.url("/news/xi-putin-call"), 0)
-        s3_cycles = {name: cycles(url, Path(tmp) / f"wh-{n}", site.url("/news/xi-putin-call"), args.cycles)
+        requests: list[Counter[str]] = []
+        s3_cycles = {name: cycles(url, Path(tmp) / f"wh-{n}", site.url("/news/xi-putin-call"), args.cycles,
+                                  requests if url.startswith("s3://") else None)
                      for n, (name, url) in enumerate(media.items())}
     print(f"raw store: {args.bodies} bodies of about {args.kb} KB ({mb:.1f} MB uncompressed)")
     print(f"{'medium':<18}{'put bodies/s':>14}{'put MB/s':>10}{'get bodies/s':>14}{'get MB/s':>10}")
@@ -101,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     (local, remote) = s3_cycles.values()
     print(f"S3/local: first cycle x{remote[0] / local[0]:.2f} the time, revisits "
           f"x{(sum(remote[1:]) / max(1, len(remote) - 1)) / (sum(local[1:]) / max(1, len(local) - 1)):.2f}")
+    for label, counts in (("first cycle", requests[:1]), ("revisit cycle (mean)", requests[1:])):
+        if counts:
+            total = sum((c for c in counts), Counter())
+            kinds = ", ".join(f"{k} {v / len(counts):.0f}" for k, v in total.most_common())
+            print(f"S3 requests per {label}: {total.total() / len(counts):.0f} ({kinds})")
     return 0
 
 

@@ -21,3 +21,8 @@ def test_storage_bench_prints_local_and_s3_side_by_side(capsys, monkeypatch):
         assert re.search(rf"^{re.escape(medium)} +\d+\.\d\d +\d+\.\d\d$", out, re.M), out
     assert re.search(r"S3/local: put x\d+\.\d\d, get x\d+\.\d\d", out)
     assert re.search(r"S3/local: first cycle x\d+\.\d\d the time, revisits x\d+\.\d\d", out)
+    first = re.search(r"^S3 requests per first cycle: (\d+) \((.+)\)$", out, re.M)
+    revisit = re.search(r"^S3 requests per revisit cycle \(mean\): (\d+) \((.+)\)$", out, re.M)
+    assert first and revisit, out
+    assert int(first.group(1)) > int(revisit.group(1)) > 0  # a revisit fetches little and writes less
+    assert "get_object" in revisit.group(2) and "put_object" in first.group(2)
