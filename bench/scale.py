@@ -60,16 +60,14 @@ def run_cycle(db: str, batch: str) -> dict[str, float]:
     """One cycle's load (by step), checks and publish on `db`, in this (fresh) process; seconds per step,
     and the process's peak resident memory in MB under "peak_mb"."""
     from core.config import Grouping
-    from transform.dedup import bands
-    from transform.grouping import regroup
+    from newsmon.stage import judge
     from warehouse.checks import run_checks
     from warehouse.db import publish
-    from warehouse.grouping import Judge
     from warehouse.load import load_batch
 
     steps: dict[str, float] = {}
     started = time.perf_counter()
-    load_batch(db, batch, "cycle", Grouping(), Judge(regroup, bands), timings=steps)
+    load_batch(db, batch, "cycle", Grouping(), judge(), timings=steps)
     steps["load (all steps)"] = time.perf_counter() - started
     started = time.perf_counter()
     run_checks(db, batch)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from transform.article import NotArticle
     from transform.entities import Known
     from transform.records import Article
+    from warehouse.grouping import Judge
 
 def article_id(canonical: str) -> str:
     """Stable id of an article: derived from its canonical URL."""
@@ -199,8 +200,14 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str = "manual
                grouping: Grouping | None = None, trend_day: str = "stated") -> dict[str, int]:
     """Load a batch in one transaction (warehouse.load), near-duplicates and stories placed by transform;
     `trend_day`: the config key of that name."""
-    from transform.grouping import bands, regroup
     from warehouse import load
+
+    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), judge(), trend_day)
+
+
+def judge() -> Judge:
+    """transform's near-duplicate and story decisions, as the warehouse's load asks for them."""
+    from transform.grouping import MAX_PER_KEY, bands, keywords_are_keys, regroup
     from warehouse.grouping import Judge
 
-    return load.load_batch(db_path, batch_dir, run_id, grouping or Grouping(), Judge(regroup, bands), trend_day)
+    return Judge(regroup, bands, MAX_PER_KEY, keywords_are_keys)

@@ -1,6 +1,7 @@
 """One load's near-duplicates and story placement, decided over the Docs of the grouping pool (pure:
 warehouse.grouping reads the stored articles the batch shares a key with and writes the changes, inside
-the load's transaction; `bands` is the LSH layout it stores the band keys in)."""
+the load's transaction; `bands` is the LSH layout it stores the band keys in, MAX_PER_KEY and
+`keywords_are_keys` what placement reads, so that it reads no less)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from collections.abc import Mapping
 from core.config import Grouping
 from transform.dedup import bands, near_duplicates
 from transform.records import Doc
-from transform.stories import assign_stories
+from transform.stories import MAX_PER_KEY, assign_stories, keywords_are_keys
 
-__all__ = ["bands", "regroup"]
+__all__ = ["MAX_PER_KEY", "bands", "keywords_are_keys", "regroup"]
 
 
 def regroup(docs: dict[str, Doc], batch: set[str], grouping: Grouping,

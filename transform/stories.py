@@ -38,6 +38,12 @@ def _overlap(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> floa
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
+def keywords_are_keys(threshold: float) -> bool:
+    """Whether keywords are story keys too: an article sharing no entity scores at most TERM_WEIGHT, so
+    below that threshold keywords alone can place it."""
+    return threshold <= TERM_WEIGHT
+
+
 def similarity(a: Doc, b: Doc) -> float:
     """How much two articles are about the same event (see module docstring), in [0, 1]."""
     ea = {e.casefold() for e in a.entities[:STORY_ENTITIES]}
@@ -60,8 +66,7 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
     index: dict[str, dict[int, list[tuple[datetime, str]]]] = {}
     carrying: Counter[str] = Counter(key_counts or {})
 
-    # an article sharing no entity scores at most TERM_WEIGHT: below that threshold keywords must be looked up too
-    with_terms = threshold <= TERM_WEIGHT
+    with_terms = keywords_are_keys(threshold)
 
     def keys(d: Doc) -> set[str]:
         out = {"e:" + e.casefold() for e in d.entities[:STORY_ENTITIES]}

@@ -3,11 +3,11 @@ articles that may group with the batch read as Docs, judged by the application (
 passes transform.grouping's), the changes written.
 
 The pool is read by key (warehouse/sql/grouping.sql): stored articles sharing an LSH band with the batch
-(table duplicate_bands) and their stored duplicate groups, and, per story key of those, the latest placed
-articles of each day of the story window carrying it (table story_keys, at most `PER_KEY` a day; placement
-reads at most that many per key). So a load reads what its batch touches, not its whole window: the cost
-of a cycle follows the batch, whatever the volume of the days around it. The batch's articles are judged
-afresh, their groups re-formed, and the stories they join or leave refreshed."""
+(table duplicate_bands) and their stored duplicate groups, and, per story key of those and day it is
+wanted on, the placed articles carrying it that placement would read first (table story_keys: nearest days
+first, at most the `per_key` placement reads per key). So a load reads what its batch touches, not its
+whole window: the cost of a cycle follows the batch, whatever the volume of the days around it. The batch's
+articles are judged afresh, their groups re-formed, and the stories they join or leave refreshed."""
 
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ from warehouse.sqlfile import named_statements, params_for
 
 log = logging.getLogger("newsmon.warehouse")
 GROUPING_SQL = resources.files("warehouse") / "sql" / "grouping.sql"
-PER_KEY = 64  # placed articles read per story key and day: transform.stories reads at most MAX_PER_KEY per key
-TERM_WEIGHT = 0.4  # transform.stories.TERM_WEIGHT: below it, keywords alone can place an article
 
 Regroup = Callable[[dict[str, Doc], set[str], Grouping, Mapping[str, int]], set[str]]
 
@@ -38,11 +36,15 @@ Regroup = Callable[[dict[str, Doc], set[str], Grouping, Mapping[str, int]], set[
 @dataclass(frozen=True)
 class Judge:
     """What the load asks of the application: `regroup(docs, batch, grouping, key_counts)` decides the
-    duplicates and stories (changing docs; returns the articles whose duplicate status changed) and
-    `bands(threshold)` is the LSH layout (bands, values per band) the signatures are cut into."""
+    duplicates and stories (changing docs; returns the articles whose duplicate status changed),
+    `bands(threshold)` is the LSH layout (bands, values per band) the signatures are cut into, `per_key` the
+    most placed articles placement reads per story key, and `keywords_are_keys(story_threshold)` whether
+    keywords are story keys too (then the whole story window is read)."""
 
     regroup: Regroup
     bands: Callable[[float], tuple[int, int]]
+    per_key: int
+    keywords_are_keys: Callable[[float], bool]
 
 
 def use_band_layout(con: duckdb.DuckDBPyConnection, bands: int, rows: int) -> bool:
@@ -65,7 +67,7 @@ def _run(con: duckdb.DuckDBPyConnection, sql: dict[str, str], name: str, params:
         raise type(exc)(f"grouping.sql [{name}]: {exc}") from exc
 
 
-def _params(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping: Grouping,
+def _params(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping: Grouping, judge: Judge,
             bands: int, rows: int) -> dict[str, object]:
     """grouping.sql's parameters: the batch's files, the LSH layout, and the time bounds of each window around
     the batch (as timestamps for the key tables, as days for articles.trend_day)."""
@@ -79,8 +81,9 @@ def _params(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping:
     params: dict[str, object] = {
         "articles": tables["articles"], "article_signatures": tables["article_signatures"],
         "article_entities": tables["article_entities"], "bands": bands, "band_width": 4 * rows,
-        "old_lo": old_lo or never, "old_hi": old_hi or never, "per_key": PER_KEY,
-        "whole_story_window": grouping.story_threshold <= TERM_WEIGHT, "story_days": ceil(grouping.story_window_days)}
+        "old_lo": old_lo or never, "old_hi": old_hi or never, "per_key": judge.per_key,
+        "whole_story_window": judge.keywords_are_keys(grouping.story_threshold),
+        "story_days": ceil(grouping.story_window_days)}
     day = timedelta(days=1)  # an article's trend_day (its stated day) is within a day of its time
     for name, width in (("", dup), ("story_", story), ("all_", widest)):
         lo, hi = first - width, last + width
@@ -140,7 +143,7 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
 
     bands, rows = judge.bands(grouping.duplicate_threshold)
     rebuilt = use_band_layout(con, bands, rows)  # from every stored signature, the batch's included
-    params = _params(con, tables, grouping, bands, rows)
+    params = _params(con, tables, grouping, judge, bands, rows)
     for name in ("delete_bands", "insert_bands") * (not rebuilt) + ("delete_story_keys", "insert_story_keys"):
         _run(con, sql, name, params)
     if one(con, "select count(*) from merged_articles")[0]:
