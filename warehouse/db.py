@@ -107,6 +107,20 @@ def _retrying(open_: Callable[[], duckdb.DuckDBPyConnection], wait_s: float) -> 
             delay = min(delay * 2, 1.0)
 
 
+class Laps:
+    """Seconds between successive calls, summed per name: `laps("upsert")` ends the step begun by the
+    previous call (or by the creation)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
+
+
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
     """The one row of an aggregate query (count, max: such a query always gives exactly one row)."""
     row = con.execute(sql, params).fetchone()

@@ -12,7 +12,6 @@ articles are judged afresh, their groups re-formed, and the stories they join or
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ import pyarrow as pa
 
 from core.config import Grouping
 from transform.records import Doc
-from warehouse.db import one
+from warehouse.db import Laps, one
 from warehouse.sqlfile import named_statements, params_for
 
 log = logging.getLogger("newsmon.warehouse")
@@ -133,14 +132,7 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
     (articles judged, stored articles read with them, duplicates, stories); `timings`, when given, gets the
     seconds of each part (keys, pool, judge, write)."""
     sql = dict(named_statements(GROUPING_SQL))
-    clock = [time.perf_counter()]
-
-    def done(part: str) -> None:
-        now = time.perf_counter()
-        if timings is not None:
-            timings[part] = timings.get(part, 0.0) + now - clock[0]
-        clock[0] = now
-
+    done = Laps()
     bands, rows = judge.bands(grouping.duplicate_threshold)
     rebuilt = use_band_layout(con, bands, rows)  # from every stored signature, the batch's included
     params = _params(con, tables, grouping, judge, bands, rows)
@@ -166,6 +158,8 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
     for name in ("apply", "touched_days_grouping", "delete_stories", "insert_stories"):
         _run(con, sql, name, params)
     done("write")
+    if timings is not None:
+        timings.update(done.seconds)
     log.info("grouping: %d new article(s) judged against %d stored one(s)", len(batch), len(docs) - len(batch))
     return {"judged": len(batch), "pool": len(docs) - len(batch),
             "duplicates": sum(1 for a in batch if docs[a].duplicate_of),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -15,7 +14,7 @@ import pyarrow.parquet as pq
 from core import storage
 from core.config import Grouping, TrendDay
 from warehouse.batch import verified_tables
-from warehouse.db import one, rollback, writer
+from warehouse.db import Laps, one, rollback, writer
 from warehouse.grouping import Judge, group_batch
 from warehouse.sqlfile import run_named
 from warehouse.trends import rebuild_marts
@@ -65,15 +64,8 @@ def use_trend_day(con: duckdb.DuckDBPyConnection, trend_day: str) -> bool:
 def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Grouping,
           judge: Judge, trend_day: str, timings: dict[str, float] | None) -> dict[str, int]:
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in src.items()}
-    steps: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def done(step: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        steps[step] = steps.get(step, 0.0) + now - clock
-        clock = now
-
+    done = Laps()
+    parts: dict[str, float] = {}
     with writer(db_path) as con:
         try:
             con.execute("begin transaction")
@@ -82,10 +74,8 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
             done("upsert")
             con.execute(MERGE_SQL.read_text(encoding="utf-8"))
             done("merge")
-            parts: dict[str, float] = {}
             group_batch(con, src, grouping, judge, parts)
             done("grouping")
-            steps |= {f"grouping: {part}": seconds for part, seconds in parts.items()}
             run_named(con, REFRESH_SQL, {})
             days = one(con, "select count(distinct day) from touched_days")[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
@@ -96,6 +86,11 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
         except Exception as exc:
             rollback(con, exc)
             raise
+    steps: dict[str, float] = {}
+    for step, seconds in done.seconds.items():  # each grouping part right after the grouping step
+        steps[step] = seconds
+        if step == "grouping":
+            steps |= {f"grouping: {part}": part_s for part, part_s in parts.items()}
     log.info("loaded %d article(s): %s", counts["articles"], ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
     if timings is not None:
         timings.update(steps)
