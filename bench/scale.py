@@ -4,15 +4,18 @@ prints each figure for both and the ratio big / small, and the writer's peak mem
 
 A warehouse is bench/synthetic.py's: a year of articles with skewed entity popularity (50,000 entities),
 40 outlets, a frontier row per article, stories and copies by rule, signatures (a copy has its original's),
-and the near-duplicate band keys and story keys a load writes. The cycle is --cycle new articles (default
-5,000) in the hour after the warehouse's last, loaded by newsmon's own load (upsert, alias merge,
-near-duplicates and stories, marts, commit: each step timed), then the batch's data checks and the publish,
+and the near-duplicate band keys and story keys a load writes; its last month's marts are refreshed a day
+at a time, as hourly loads leave them. The cycle is --cycle new articles (default 5,000) in the hour after
+the warehouse's last, the first of a new month, loaded by newsmon's own load (upsert, alias merge,
+near-duplicates and stories, marts, month close: the month before rewritten in entity order, commit: each
+step timed), then the batch's data checks and the publish,
 in a fresh process whose peak memory (VmHWM) is the writer's. Beside the grouping step's parts (writing the
 keys, reading the pool, judging it, writing the changes), the baseline: the same batch's pool read and
 judged as before migration 0012 (every article of the window), in another process, rolled back. Queries
-are the median of five runs on the published snapshot, after a warm-up.
+are the median of five runs on the published snapshot, after a warm-up; an entity's series and
+co-occurrence are also timed before the cycle (a month's last day: its days stored apart).
 
-Disk: the warehouse and the two generations of its readers' copy take about 3 x 3.4 GB per million
+Disk: the warehouse and the two generations of its readers' copy take about 3 x 3.8 GB per million
 articles, plus the generated batch (~0.5 GB per million) while it is built. The warehouse is published
 twice before the cycle, so the cycle's publish brings a generation up to date rather than creating it.
 
@@ -152,6 +155,14 @@ def window_pool_grouping(db: str, batch: str) -> dict[str, float]:
     return {"pool": read, "judge": judged, "peak_mb": peak_mb()}
 
 
+# Measured before the cycle too: on a month's last day its days are stored apart, until the month closes.
+MONTH_END = {
+    "series (one entity), a month's last day":
+        "select day, mentions, articles, salience from entity_daily_mart where entity_id = 'e000007' order by day",
+    "co-occurrence (one entity), a month's last day": "select * from cooccurrence('Entity 7') limit 50",
+}
+
+
 def median_s(fn: Callable[[], object], repeat: int = 5) -> float:
     fn()
     times = []
@@ -178,6 +189,9 @@ def queries(db: Path) -> dict[str, float]:
             ("rising (7 vs 28 days)", "select * from rising_entities(recent_days := 7, baseline_days := 28, "
              "min_articles := 3) limit 50", []),
             ("co-occurrence (one entity)", "select * from cooccurrence(?) limit 50", ["Entity 7"]),
+            ("co-occurrence (the most salient entity)", "select * from cooccurrence(?) limit 50", ["Entity 0"]),
+            ("co-occurrence, every mention (before v13)", "select * from cooccurrence_all(?) limit 50",
+             ["Entity 7"]),
         ]:
             def run(sql: str = sql, params: list[str] = params) -> object:
                 return con.execute(sql, params).fetchall()
@@ -228,7 +242,7 @@ def measure(work: Path, articles: int, cycle: int, say: Callable[[str], None], k
     """Build a warehouse of `articles` under `work`, run one cycle of `cycle` new articles, time queries;
     the warehouse is removed afterwards unless `keep` (disk: the next one needs room)."""
     from bench.synthetic import build, generate
-    from warehouse.db import publish
+    from warehouse.db import publish, read_connection
 
     say(f"warehouse of {articles:,} articles:")
     db = build(work, articles, say=say)
@@ -236,6 +250,12 @@ def measure(work: Path, articles: int, cycle: int, say: Callable[[str], None], k
     size_gb = db.stat().st_size / 1e9
     shutil.rmtree(work / "batch", ignore_errors=True)
     generate(work / "cycle", cycle, 20, first=articles, start=CYCLE_START, span_minutes=60)
+    month_end: dict[str, float] = {}
+    with read_connection(db) as con:  # the month's days each stored apart, before the cycle closes it
+        for name, sql in MONTH_END.items():
+            def run(sql: str = sql) -> object:
+                return con.execute(sql).fetchall()
+            month_end[name] = median_s(run)
     before = in_own_process("baseline", db, work / "cycle")
     steps = in_own_process("cycle", db, work / "cycle")
     out = {f"cycle: {k}": v for k, v in steps.items() if k not in ("peak_mb", "publish_mb")}
@@ -246,6 +266,7 @@ def measure(work: Path, articles: int, cycle: int, say: Callable[[str], None], k
     out["cycle's batch (MB)"] = sum(f.stat().st_size for f in (work / "cycle").glob("*.parquet")) / 1e6
     out["publish writes (MB)"] = steps["publish_mb"]
     out.update(queries(db))
+    out.update(month_end)
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return out

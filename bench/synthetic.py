@@ -186,19 +186,27 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
 
 
 def bulk_load(db: Path, batch: Path) -> float:
-    """Load the batch with newsmon's load SQL, alias merge and mart refresh in one transaction; seconds."""
+    """Load the batch with newsmon's load SQL, alias merge, every article's story keys (as a load writes those
+    of the articles an alias merge touched: here, every article) and mart refresh in one transaction;
+    seconds."""
     from core import storage
     from warehouse.batch import verified_tables
     from warehouse.db import writer
-    from warehouse.load import LOAD_SQL, MERGE_SQL, REFRESH_SQL
-    from warehouse.sqlfile import run_named
+    from warehouse.grouping import GROUPING_SQL
+    from warehouse.load import LOAD_SQL, MERGE_SQL
+    from warehouse.sqlfile import named_statements, run_named
+    from warehouse.trends import refresh_days
 
+    sql = dict(named_statements(GROUPING_SQL))
     started = time.perf_counter()
     with storage.local_folder(batch) as local, writer(db) as con:
         con.execute("begin transaction")
         run_named(con, LOAD_SQL, verified_tables(local))
         con.execute(MERGE_SQL.read_text(encoding="utf-8"))
-        run_named(con, REFRESH_SQL, {})
+        con.execute("create or replace temp table merged_articles as select article_id from articles")
+        con.execute(sql["merged_delete"])
+        con.execute(sql["merged_insert"])
+        refresh_days(con)
         con.execute("commit")
     return time.perf_counter() - started
 
@@ -215,9 +223,8 @@ def add_stories(db: Path) -> None:
         con.execute("commit")
 
 
-def add_keys(db: Path, bands: int = 25, rows: int = 5) -> None:
-    """Every article's near-duplicate band keys and story keys, as the loads would have written them (the
-    story keys as a load rewrites those of the articles an alias merge touched: here, every article)."""
+def add_bands(db: Path, bands: int = 25, rows: int = 5) -> None:
+    """Every article's near-duplicate band keys, as the loads would have written them."""
     from warehouse.db import writer
     from warehouse.grouping import GROUPING_SQL
     from warehouse.sqlfile import named_statements
@@ -227,10 +234,26 @@ def add_keys(db: Path, bands: int = 25, rows: int = 5) -> None:
         con.execute("begin transaction")
         con.execute(sql["clear_bands"])
         con.execute(sql["rebuild_bands"], {"bands": bands, "band_width": 4 * rows})
-        con.execute("create or replace temp table merged_articles as select article_id from articles")
-        con.execute(sql["merged_delete"])
-        con.execute(sql["merged_insert"])
         con.execute("update warehouse_settings set value = ? where key = 'duplicate_bands'", [f"{bands}x{rows}"])
+        con.execute("commit")
+
+
+def as_loads_leave_the_last_month(db: Path) -> None:
+    """The marts of the warehouse's last month refreshed one day at a time, as its hourly loads leave them (a
+    day's co-occurrence pairs stored apart from the others' until the month closes: warehouse.trends
+    sort_closed_months); the months before stay in entity order, as their month-close left them."""
+    from warehouse.db import one, writer
+    from warehouse.sqlfile import run_named
+    from warehouse.trends import REFRESH_SQL
+
+    with writer(db) as con:
+        con.execute("begin transaction")
+        last = one(con, "select max(trend_day) from articles")[0]
+        first = last.replace(day=1)
+        for day in range(1, last.day + 1):
+            con.execute("create or replace temp table touched_days as select ?::date as day", [first.replace(day=day)])
+            run_named(con, REFRESH_SQL, {})
+        con.execute("update warehouse_settings set value = ? where key = 'marts_sorted_before'", [first.isoformat()])
         con.execute("commit")
 
 
@@ -246,8 +269,9 @@ def build(work: Path, articles: int, per_article: int = 20, say: Callable[[str],
     say(f"  loaded in {bulk_load(db, work / 'batch'):.1f} s")
     started = time.perf_counter()
     add_stories(db)
-    add_keys(db)
+    add_bands(db)
+    as_loads_leave_the_last_month(db)
     publish(db)
-    say(f"  stories, copies, keys, marts and snapshot in {time.perf_counter() - started:.1f} s "
+    say(f"  stories, copies, bands, marts and snapshot in {time.perf_counter() - started:.1f} s "
         f"({db.stat().st_size / 1e9:.2f} GB)")
     return db

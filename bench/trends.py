@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         slow_rate = row_by_row_rate(work / "batch", args.sample)
         print(f"bulk load (Parquet -> DuckDB, one transaction, marts included): {rows} rows in "
               f"{load_s:.1f} s = {bulk_rate:,.0f} rows/s")
-        print(f"publish (checkpoint + snapshot copy, once per cycle): {publish_s:.1f} s for {size_mb:,.0f} MB")
+        print(f"first publish (checkpoint + whole copy of the file): {publish_s:.1f} s for {size_mb:,.0f} MB")
         started = time.perf_counter()
         checks = run_checks(work / "newsmon.duckdb")
         print(f"data checks over every row ({len(checks)} checks, all passed): {time.perf_counter() - started:.1f} s")

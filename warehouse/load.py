@@ -17,13 +17,12 @@ from warehouse.batch import verified_tables
 from warehouse.db import Laps, one, rollback, writer
 from warehouse.grouping import Judge, group_batch
 from warehouse.sqlfile import run_named
-from warehouse.trends import rebuild_marts
+from warehouse.trends import REFRESH_SQL, rebuild_marts, sort_closed_months
 
 log = logging.getLogger("newsmon.warehouse")
 SQL = resources.files("warehouse") / "sql"
 LOAD_SQL = SQL / "load.sql"
 MERGE_SQL = SQL / "merge_aliases.sql"
-REFRESH_SQL = SQL / "refresh_days.sql"
 TREND_DAYS = get_args(TrendDay)
 
 
@@ -37,13 +36,13 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping
     articles count on; a warehouse that counted by the other one has every article's day recomputed and
     its marts rebuilt, once, in the same transaction.
 
-    Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is
-    published (warehouse.db.publish), after the data checks. Each step's seconds are logged (and added to
-    `timings` when given: upsert, merge, grouping and its parts, marts, commit). `batch_dir` may be an object-store URL
-    (core.storage): its files are copied to a temporary folder. Nothing the batch's manifest does not
-    vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or
-    row count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row
-    counts in the batch."""
+    Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is published
+    (warehouse.db.publish), after the data checks. Each step's seconds are logged (and added to `timings` when
+    given: upsert, merge, grouping and its parts, marts, month close, commit). `batch_dir` may be an
+    object-store URL (core.storage): its files are copied to a temporary folder. Nothing the batch's manifest
+    does not vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or row
+    count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row counts in
+    the batch."""
     with storage.local_folder(batch_dir) as local:  # a batch on an object store is copied here first
         return _load(db_path, verified_tables(local), run_id, grouping, judge, trend_day, timings)
 
@@ -81,6 +80,8 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
             done("marts")
+            sort_closed_months(con)  # the first load of a month: the month before, in entity order
+            done("month close")
             con.execute("commit")
             done("commit")
         except Exception as exc:

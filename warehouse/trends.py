@@ -101,6 +101,47 @@ def story_mentions(db_path: str | Path, story: str, entity: str | None = None, d
                                                "days": days, "since": since, "limit": limit})
 
 
+def refresh_days(con: duckdb.DuckDBPyConnection) -> None:
+    """Refresh the marts for the days in temp table touched_days (refresh_days.sql), then store the marts'
+    rows of closed months in entity order (sort_closed_months)."""
+    run_named(con, REFRESH_SQL, {})
+    sort_closed_months(con)
+
+
+# The marts read by entity (an entity's series, its co-occurrence), with the order each month is stored in.
+SORTED_MARTS = {"entity_daily_mart": "entity_id, day", "entity_pairs_mart": "entity_id, other_id, day"}
+
+
+def sort_closed_months(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite the entity-read marts' rows (SORTED_MARTS) of the months before the newest touched day's month
+    in entity order, once per month (warehouse setting marts_sorted_before). A load rewrites the days it
+    touches, so each day's rows are a chunk of their own, and an entity's rows of a year would sit in 365 row
+    groups; sorted by month they sit in about twelve. Returns the rows rewritten (0 when no month closed,
+    or when this refresh wrote every stored day of those months, in one sorted insert already)."""
+    newest = one(con, "select max(day) from touched_days")[0]
+    if newest is None:
+        return 0
+    upto = newest.replace(day=1)
+    row = con.execute("select value from warehouse_settings where key = 'marts_sorted_before'").fetchone()
+    since = date.fromisoformat(row[0]) if row and row[0] else None
+    if since is not None and upto <= since:
+        return 0
+    window = "day < $upto and ($since is null or day >= $since)"
+    params = {"upto": upto, "since": since}
+    moved = 0
+    for table, order in SORTED_MARTS.items():
+        if not one(con, f"select count(*) from {table} where {window} and day not in (select day from touched_days)",
+                   params)[0]:
+            continue
+        con.execute(f"create or replace temp table sorting as select * from {table} where {window}", params)
+        con.execute(f"delete from {table} where {window}", params)
+        con.execute(f"insert into {table} select * from sorting order by {order}")
+        moved += one(con, "select count(*) from sorting")[0]
+        con.execute("drop table sorting")
+    con.execute("insert or replace into warehouse_settings values ('marts_sorted_before', ?)", [upto.isoformat()])
+    return moved
+
+
 def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild the marts whole on an open transaction (a repair, or a new trend_day setting): every
     article's day recomputed (macro trend_day_of), then the load's refresh for every day that has articles
@@ -110,10 +151,12 @@ def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         create or replace temp table touched_days as
         select distinct trend_day as day from articles
         union
-        select distinct day from entity_daily_mart""")
-    run_named(con, REFRESH_SQL, {})
+        select distinct day from entity_daily_mart
+        union
+        select distinct day from entity_salient_mart""")
+    refresh_days(con)
     return {table: one(con, f"select count(*) from {table}")[0]
-            for table in ("entity_daily_mart", "entity_totals")}
+            for table in ("entity_daily_mart", "entity_totals", "entity_pairs_mart")}
 
 
 def refresh_marts(db_path: str | Path) -> dict[str, int]:

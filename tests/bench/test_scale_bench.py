@@ -6,14 +6,17 @@ import re
 from bench.scale import main
 
 MEASURES = ["cycle: upsert", "cycle: merge", "cycle: grouping", "cycle: grouping: keys", "cycle: grouping: pool",
-            "cycle: grouping: judge", "cycle: grouping: write", "cycle: marts", "cycle: commit",
+            "cycle: grouping: judge", "cycle: grouping: write", "cycle: marts", "cycle: month close",
+            "cycle: commit",
             "cycle: load (all steps)", "cycle: checks", "cycle: publish",
             "baseline (window pool, before v12): pool", "baseline (window pool, before v12): judge",
             "writer peak memory (MB)",
             "warehouse size (GB)", "cycle's batch (MB)", "publish writes (MB)", "series (one entity)",
             "rising (7 vs 28 days)",
-            "co-occurrence (one entity)", "dashboard: summary", "dashboard: top entities, 30 days",
-            "dashboard: series of 3 entities", "dashboard: articles, 30 days", "dashboard: stories, 30 days"]
+            "co-occurrence (one entity)", "co-occurrence (the most salient entity)",
+            "co-occurrence, every mention (before v13)", "dashboard: summary", "dashboard: top entities, 30 days",
+            "dashboard: series of 3 entities", "dashboard: articles, 30 days", "dashboard: stories, 30 days",
+            "series (one entity), a month's last day", "co-occurrence (one entity), a month's last day"]
 
 
 def test_scale_bench_runs_a_cycle_and_the_queries_on_two_sizes(tmp_path, capsys):

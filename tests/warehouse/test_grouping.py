@@ -12,6 +12,7 @@ import pytest
 
 from core.config import Grouping
 from newsmon.stage import load_batch
+from tests.warehouse.undo import undo_0013
 from transform.dedup import signature
 from transform.grouping import regroup
 from transform.records import Doc
@@ -201,6 +202,7 @@ def test_a_version_11_warehouse_gets_the_keys_of_its_stored_articles(tmp_path):
     before = read_rows(db, "select article_id, band, band_key from duplicate_bands order by all")
     keys = read_rows(db, "select article_id, rank, key, article_at from story_keys order by all")
     con = duckdb.connect(str(db))  # back to version 11
+    undo_0013(con)
     con.execute("delete from schema_migrations where version = 12")
     con.execute("drop table duplicate_bands")
     con.execute("drop table story_keys")

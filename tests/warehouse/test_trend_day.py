@@ -13,6 +13,7 @@ from core.config import Settings
 from newsmon.stage import load_batch
 from tests.conftest import read_rows
 from tests.warehouse.test_warehouse import T0, batch, mention, person
+from tests.warehouse.undo import undo_0013
 from warehouse.db import publish
 
 # Published at 07:00 in Tokyo on 15 February: 22:00 UTC on the 14th.
@@ -80,6 +81,7 @@ def test_a_version_10_warehouse_gets_stated_days_and_rebuilt_marts(tmp_path):
     db = tmp_path / "old.duckdb"
     load_batch(db, tokyo_batch(tmp_path))  # then undo what 0011 and 0012 did, as if loaded at version 10
     con = duckdb.connect(str(db))
+    undo_0013(con)
     con.execute("delete from schema_migrations where version >= 11")
     con.execute("drop table duplicate_bands")
     con.execute("drop table story_keys")

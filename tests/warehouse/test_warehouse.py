@@ -186,7 +186,7 @@ def test_trends_filters_and_marts(tmp_path):
     assert {r[1] for r in only_xi} == {"Xi Jinping"} and len(only_xi) == 2
     _, last_day = daily_mentions(db, days=1)
     assert {str(r[0]) for r in last_day} == {"2022-06-15"}
-    assert refresh_marts(db) == {"entity_daily_mart": 3, "entity_totals": 2}
+    assert refresh_marts(db) == {"entity_daily_mart": 3, "entity_totals": 2, "entity_pairs_mart": 0}
     assert sorted(table_rows(db, "entity_totals")) == sorted(totals_by_load)  # the load's refresh = a rebuild
     totals = {r[1]: (r[3], r[4]) for r in table_rows(db, "entity_totals")}
     assert totals == {"Xi Jinping": (2, 2), "Vladimir Putin": (1, 1)}

@@ -44,6 +44,7 @@ insert into story_keys
 with ranked as (
     select
         ae.article_id,
+        ae.entity_id,
         lower(e.name) as key,
         row_number() over (partition by ae.article_id order by ae.salience desc, e.name) as rank
     from read_parquet($article_entities) as ae
@@ -54,7 +55,8 @@ select
     coalesce(a.published_at, a.fetched_at) as article_at,
     r.article_id,
     cast(r.rank as utinyint) as rank,
-    r.key
+    r.key,
+    r.entity_id
 from ranked as r
 inner join read_parquet($articles) as a on a.article_id = r.article_id
 where r.rank <= 8
@@ -70,6 +72,7 @@ insert into story_keys
 with ranked as (
     select
         ae.article_id,
+        ae.entity_id,
         lower(e.name) as key,
         row_number() over (partition by ae.article_id order by ae.salience desc, e.name) as rank
     from article_entities as ae
@@ -81,7 +84,8 @@ select
     coalesce(a.published_at, a.fetched_at) as article_at,
     r.article_id,
     cast(r.rank as utinyint) as rank,
-    r.key
+    r.key,
+    r.entity_id
 from ranked as r
 inner join articles as a on a.article_id = r.article_id
 where r.rank <= 8

@@ -15,6 +15,23 @@ insert into entity_daily_mart
 select * from entity_daily_of(coalesce((select list(day) from touched_days), []::date[]))  -- none: none, not all
 order by entity_id, day;
 
+-- name: delete_pair_days
+-- the co-occurrence marts (migration 0013's macros, the tables' own definitions), for the touched days
+delete from entity_pairs_mart where day in (select day from touched_days);
+
+-- name: insert_pair_days
+insert into entity_pairs_mart
+select * from entity_pairs_of(coalesce((select list(day) from touched_days), []::date[]))
+order by entity_id, other_id, day;
+
+-- name: delete_salient_days
+delete from entity_salient_mart where day in (select day from touched_days);
+
+-- name: insert_salient_days
+insert into entity_salient_mart
+select * from entity_salient_of(coalesce((select list(day) from touched_days), []::date[]))
+order by day, entity_id;
+
 -- name: touched_entities_after
 insert into touched_entities
 select distinct entity_id from entity_daily_mart
@@ -32,6 +49,15 @@ with daily as (
     where entity_id in (select distinct entity_id from touched_entities)
 ),
 
+salient as (
+    select
+        entity_id,
+        sum(articles) as articles
+    from entity_salient_mart
+    where entity_id in (select distinct entity_id from touched_entities)
+    group by entity_id
+),
+
 final as (
     select
         entity_id,
@@ -45,4 +71,8 @@ final as (
     group by entity_id
 )
 
-select * from final;
+select
+    f.*,
+    coalesce(s.articles, 0) as salient_articles
+from final as f
+left join salient as s on s.entity_id = f.entity_id;

@@ -1,0 +1,185 @@
+"""Co-occurrence from pair counts (migration 0013): the loads keep entity_pairs_mart, entity_salient_mart and
+entity_totals.salient_articles equal to their definitions over the whole warehouse, through copies, alias
+merges and months; cooccurrence() answers from them what cooccurrence_all() computes from every mention when
+no article has more than eight entities; an upgraded warehouse gets the pairs its loads would have written."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pytest
+
+from newsmon.stage import load_batch
+from tests.conftest import read_rows
+from tests.warehouse.undo import undo_0013
+from transform.dedup import signature
+from warehouse.batch import write_table
+from warehouse.checks import run_checks
+from warehouse.db import publish
+
+START = datetime(2022, 6, 20, 6)
+POPULAR = ["China", "Beijing", "Xi Jinping", "Taiwan", "Russia"]
+
+
+def articles(n: int, start: datetime, days: int, seed: int, width: int = 6) -> list[dict]:
+    """`n` articles over `days` days, each naming up to `width` entities (popular ones first), most salient
+    first; one in five is a wire copy of the one before (the same text, so a near-duplicate)."""
+    rng = random.Random(seed)
+    vocab = [f"word{i}" for i in range(2000)]
+    out: list[dict] = []
+    for i in range(n):
+        if out and rng.random() < 0.2:
+            prev = out[-1]
+            out.append(dict(prev, article_id=f"{prev['article_id']}c", at=prev["at"] + timedelta(minutes=30)))
+            continue
+        names = [*rng.sample(POPULAR, 2), f"Person {rng.randint(0, 30)}", f"Place {rng.randint(0, 12)}"]
+        names += [f"Extra {i}x{k}" for k in range(width - len(names))]
+        out.append({"article_id": f"s{seed}a{i:04d}", "at": start + timedelta(hours=rng.uniform(0, 24 * days)),
+                    "names": list(dict.fromkeys(names)), "words": " ".join(rng.choices(vocab, k=80))})
+    return out
+
+
+def write(folder, batch: list[dict]) -> None:
+    """A staging batch whose mentions point at the names in each text (so the data checks pass)."""
+    eid = {n: "x" + n.lower().replace(" ", "_") for a in batch for n in a["names"]}
+    texts = {a["article_id"]: ". ".join(a["names"]) + ". " + a["words"] for a in batch}
+    write_table(folder, "articles", [
+        {"article_id": a["article_id"], "url": f"http://n.example/{a['article_id']}",
+         "canonical_url": f"http://n.example/{a['article_id']}", "title": a["article_id"], "authors": [],
+         "published_at": a["at"], "fetched_at": a["at"] + timedelta(hours=1), "text": texts[a["article_id"]],
+         "word_count": len(texts[a["article_id"]].split()), "relation": "linked", "hops": 1, "raw_sha256": "f" * 64,
+         "site_name": f"Outlet {sum(map(ord, a['article_id'])) % 4}"} for a in batch])
+    write_table(folder, "entities", [{"entity_id": e, "name": n, "type": "PERSON", "first_seen_at": START}
+                                     for n, e in sorted(eid.items())])
+    mentions, salience = [], []
+    for a in batch:
+        text, at = texts[a["article_id"]], 0
+        for rank, n in enumerate(a["names"]):
+            start = text.index(n, at)
+            at = start + len(n)
+            mentions.append({"article_id": a["article_id"], "entity_id": eid[n], "surface": n, "start_char": start,
+                             "end_char": at, "label": "PERSON"})
+            salience.append({"article_id": a["article_id"], "entity_id": eid[n], "mentions": 1, "first_char": start,
+                             "in_headline": False, "salience": round(1.0 - rank / 20, 3)})
+    write_table(folder, "mentions", mentions)
+    write_table(folder, "article_entities", salience)
+    write_table(folder, "article_signatures", [
+        {"article_id": a["article_id"], "minhash": signature(texts[a["article_id"]]),
+         "keywords": a["words"].split()[:10]} for a in batch])
+
+
+def loaded(tmp_path, batches: list[list[dict]]):
+    db = tmp_path / "w.duckdb"
+    for k, batch in enumerate(batches):
+        write(tmp_path / f"b{k}", batch)
+        load_batch(db, tmp_path / f"b{k}")
+    return db
+
+
+def marts(db) -> tuple[list, list, list]:
+    return (read_rows(db, "select * from entity_pairs_mart order by all"),
+            read_rows(db, "select * from entity_salient_mart order by all"),
+            read_rows(db, "select entity_id, salient_articles from entity_totals where salient_articles > 0 "
+                          "order by all"))
+
+
+def defined(db) -> tuple[list, list, list]:
+    """The marts' definitions over every stored article."""
+    return (read_rows(db, "select * from entity_pairs_of(null) order by all"),
+            read_rows(db, "select * from entity_salient_of(null) order by all"),
+            read_rows(db, "select entity_id, sum(articles) from entity_salient_of(null) group by all order by all"))
+
+
+def test_loads_keep_the_pair_marts_equal_to_their_definition_and_sort_closed_months(tmp_path):
+    """Two June loads, a late June one (days stored already), then July: the first July load closes June."""
+    june = articles(160, START, 10, seed=1)  # 20 June to 30 June
+    late = articles(40, START + timedelta(days=3), 2, seed=2)  # June again: days already stored
+    july = articles(60, datetime(2022, 7, 2, 6), 3, seed=3)
+    db = loaded(tmp_path, [june[:80], june[80:], late, july])
+    pairs, salient, totals = marts(db)
+    assert (pairs, salient, totals) == defined(db) and len(pairs) > 1000
+    assert read_rows(db, "select count(*) from articles where duplicate_of is not null")[0][0] > 20
+    # June was closed by the July load: its rows now sit in entity order, in one run
+    assert read_rows(db, "select value from warehouse_settings where key = 'marts_sorted_before'") == \
+        [("2022-07-01",)]
+    stored = read_rows(db, "select entity_id, other_id, day from entity_pairs_mart where day < '2022-07-01'")
+    assert stored == sorted(stored)
+    series = read_rows(db, "select entity_id, day from entity_daily_mart where day < '2022-07-01'")
+    assert series == sorted(series) and len(series) > 100
+    publish(db)
+    run_checks(db)
+
+
+def test_cooccurrence_equals_every_mention_when_articles_name_at_most_eight_entities(tmp_path):
+    db = loaded(tmp_path, [articles(150, START, 6, seed=4, width=8)])
+    publish(db)
+    con = duckdb.connect(str(db), read_only=True)
+    for name in [*POPULAR, "Person 3"]:
+        for since in (None, date(2022, 6, 23)):
+            fast = con.execute("select * from cooccurrence(?, since := ?)", [name, since]).fetchall()
+            every = con.execute("select * from cooccurrence_all(?, since := ?)", [name, since]).fetchall()
+            assert fast == every, (name, since)
+            assert len(fast) > 3 or name == "Person 3", (name, since)
+    con.close()
+
+
+def test_only_the_eight_most_salient_entities_of_an_article_pair_up(tmp_path):
+    one = [{"article_id": "wide", "at": START, "names": [f"Name {k}" for k in range(11)], "words": "w " * 20}]
+    db = loaded(tmp_path, [one])
+    publish(db)
+    fast = {r[0] for r in read_rows(db, "select * from cooccurrence('Name 0')")}
+    every = {r[0] for r in read_rows(db, "select * from cooccurrence_all('Name 0')")}
+    assert fast == {f"Name {k}" for k in range(1, 8)}
+    assert every == {f"Name {k}" for k in range(1, 11)}
+    assert read_rows(db, "select count(*) from entity_pairs_mart")[0][0] == 8 * 7
+    with pytest.raises(duckdb.Error, match="no entity named"):
+        read_rows(db, "select * from cooccurrence('Nobody')")
+
+
+def test_an_alias_merge_moves_the_pairs_to_the_full_name(tmp_path):
+    db = tmp_path / "w.duckdb"
+    for k, (aid, names, aliases) in enumerate([
+            ("a1", [("exi", "Xi", "Mr Xi"), ("eru", "Russia", "Russia")], [("exi", "Mr Xi", "Xi")]),
+            ("a2", [("exj", "Xi Jinping", "Xi Jinping"), ("ech", "China", "China")],
+             [("exj", "Xi Jinping", "Xi Jinping"), ("exj", "President Xi", "Xi")])]):
+        folder = tmp_path / f"m{k}"
+        text = " and ".join(s for _, _, s in names) + " met."
+        words = " ".join(f"{aid}w{i}" for i in range(40))
+        write(folder, [{"article_id": aid, "at": START, "names": [], "words": words}])
+        write_table(folder, "articles", [
+            {"article_id": aid, "url": f"http://n.example/{aid}", "canonical_url": f"http://n.example/{aid}",
+             "title": aid, "authors": [], "published_at": START, "fetched_at": START, "text": text,
+             "word_count": len(text.split()), "relation": "linked", "hops": 1, "raw_sha256": "f" * 64}])
+        write_table(folder, "entities", [{"entity_id": e, "name": n, "type": "PERSON", "first_seen_at": START}
+                                         for e, n, _ in names])
+        write_table(folder, "mentions", [{"article_id": aid, "entity_id": e, "surface": s,
+                                          "start_char": text.index(s), "end_char": text.index(s) + len(s),
+                                          "label": "PERSON"} for e, _, s in names])
+        write_table(folder, "article_entities", [
+            {"article_id": aid, "entity_id": e, "mentions": 1, "first_char": text.index(s), "in_headline": False,
+             "salience": 0.9 - i / 10} for i, (e, _, s) in enumerate(names)])
+        write_table(folder, "entity_aliases", [{"entity_id": e, "alias": a, "name_form": f, "first_seen_at": START}
+                                               for e, a, f in aliases])
+        load_batch(db, folder)
+    assert marts(db) == defined(db)
+    assert read_rows(db, "select entity_id, other_id, articles from entity_pairs_mart where entity_id = 'exj' "
+                         "order by all") == [("exj", "ech", 1), ("exj", "eru", 1)]
+    publish(db)
+    assert {r[0]: r[2] for r in read_rows(db, "select * from cooccurrence('Mr Xi')")} == {"China": 1, "Russia": 1}
+
+
+def test_a_version_12_warehouse_gets_the_pairs_its_loads_would_have_written(tmp_path):
+    db = loaded(tmp_path, [articles(120, START, 12, seed=5)])
+    before = marts(db)
+    keys = read_rows(db, "select * from story_keys order by all")
+    con = duckdb.connect(str(db))
+    undo_0013(con)
+    con.close()
+    write(tmp_path / "none", [])
+    load_batch(db, tmp_path / "none")  # migrates first
+    assert marts(db) == before
+    assert read_rows(db, "select * from story_keys order by all") == keys
+    assert read_rows(db, "select value from warehouse_settings where key = 'marts_sorted_before'") == \
+        [("2022-07-01",)]
