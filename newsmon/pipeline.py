@@ -8,7 +8,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,6 +186,7 @@ def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress 
 
 def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callable[[str, int], None]) -> CycleReport:
     """The stages of one cycle, under the run lock; a failed run keeps its staging files for diagnosis."""
+    from core import storage
     from core.config import Grouping
     from extract.retention import finish_run
     from newsmon.stage import load_batch, parse_manifest, relate
@@ -202,13 +203,16 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
             parsed.append(parse_manifest(settings, manifest))
         stage("relate", 1)
         batch = relate(settings, report.run_id, parsed)
-        ledger = read_table(batch, "urls")
-        report.states = Counter(row["state"] for row in ledger)
-        report.seeds = [(r["url"], r["state"], r["detail"] or "") for r in ledger if r["relation"] == "seed"]
-        stage("load", 1)
-        report.loaded = load_batch(settings.db, batch, report.run_id, Grouping.of(settings), settings.trend_day)
-        stage("checks", 1)
-        report.checks = len(run_checks(settings.db, batch))
+        remote = not storage.is_local(storage.at(batch))  # then fetched once for the ledger, load and checks
+        with storage.local_folder(batch) if remote else nullcontext(batch) as local:
+            ledger = read_table(local, "urls")
+            report.states = Counter(row["state"] for row in ledger)
+            report.seeds = [(r["url"], r["state"], r["detail"] or "") for r in ledger if r["relation"] == "seed"]
+            stage("load", 1)
+            report.loaded = load_batch(settings.db, local, report.run_id, Grouping.of(settings),
+                                       settings.trend_day)
+            stage("checks", 1)
+            report.checks = len(run_checks(settings.db, local))
         stage("publish", 1)
         publish_cycle(settings, report.run_id)
     except BaseException:
