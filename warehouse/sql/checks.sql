@@ -23,15 +23,26 @@ select entity_id from entities where name is null or type is null or name = '';
 select entity_id, type from entities
 where type not in ('PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC', 'EVENT', 'LAW', 'PRODUCT', 'WORK_OF_ART');
 -- name: mentions_article_exists
-select m.article_id from mentions as m semi join check_articles as c on c.article_id = m.article_id
-anti join articles as a on a.article_id = m.article_id;
+with batch_mentions as (
+    select distinct m.article_id from mentions as m semi join check_articles as c on c.article_id = m.article_id
+)
+
+select m.article_id from batch_mentions as m anti join articles as a on a.article_id = m.article_id;
 -- name: mentions_entity_exists
 select m.entity_id from mentions as m semi join check_articles as c on c.article_id = m.article_id
 anti join entities as e on e.entity_id = m.entity_id;
 -- name: mentions_offsets_match_text
-select m.article_id, m.start_char from mentions as m
-semi join check_articles as c on c.article_id = m.article_id
-inner join articles as a on a.article_id = m.article_id
+-- the batch's texts first: joined whole, articles.text would be read for every stored article
+with batch_texts as (
+    select a.article_id, a.text from articles as a semi join check_articles as c on c.article_id = a.article_id
+),
+
+batch_mentions as (
+    select m.* from mentions as m semi join check_articles as c on c.article_id = m.article_id
+)
+
+select m.article_id, m.start_char from batch_mentions as m
+inner join batch_texts as a on a.article_id = m.article_id
 where substr(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.surface;
 -- name: urls_state_accepted
 select u.url, u.state from urls as u semi join check_urls as c on c.url = u.url
