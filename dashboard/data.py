@@ -148,7 +148,8 @@ def rising(wh: Warehouse, recent_days: int, baseline_days: int, min_articles: in
 
 
 def cooccurring(wh: Warehouse, entity: str, since: date | None = None, limit: int = 50) -> pd.DataFrame:
-    """Entities in the same articles as `entity` (published since `since`), with lift and PMI."""
+    """Entities among the eight most salient of the same articles as `entity` (published since `since`), with
+    lift and PMI (the cooccurrence macro)."""
     if since is not None and since <= day_bounds(wh)[0]:
         since = None  # all days: the same rows, from the per-entity totals
     return _macro(wh, "select * from cooccurrence(?, since := ?) limit ?", (entity, since, limit))

@@ -160,8 +160,10 @@ LIST = st.column_config.ListColumn
 COOCCURRENCE_COLUMNS = {
     "name": TEXT("Entity", width="medium"),
     "type": TEXT("Type", width="small"),
-    "articles_together": NUMBER("Together", help="Articles that mention both.", format="%d"),
-    "articles_with_other": NUMBER("Its articles", help="Articles that mention this entity.", format="%d"),
+    "articles_together": NUMBER("Together", help="Articles with both among their eight most salient entities.",
+                                format="%d"),
+    "articles_with_other": NUMBER("Its articles", help="Articles with this entity among their eight most salient.",
+                                  format="%d"),
     "articles_with_entity": None,
     "lift": NUMBER("Lift", format="%.2f", help="How many times more often the two appear together than they "
                    "would by chance: P(both) / (P(one) x P(other)). 1 = chance, 2 = twice as often."),

@@ -89,9 +89,10 @@ if not series.empty:
 together, outlets = st.columns([3, 2])
 with together:
     st.subheader("Appears with")
-    st.caption(f"Entities in the same articles since {start:%d %b %Y} (copies once). **Lift** = how many times more "
-               "often the two appear together than chance would put them (1 = chance); **PMI** = log2(lift). "
-               "Sort by a column by clicking its header.")
+    st.caption(f"Entities in the same articles since {start:%d %b %Y}, both among the article's eight most salient "
+               "(a passing mention does not count; copies once). **Lift** = how many times more often the two "
+               "appear together than chance would put them (1 = chance); **PMI** = log2(lift). Sort by a column by "
+               "clicking its header.")
     ui.table(data.cooccurring(wh, profile["name"], start), ui.COOCCURRENCE_COLUMNS, key="together", height=400)
 with outlets:
     st.subheader("Outlets")
