@@ -18,7 +18,6 @@ gets its manifest last, and readers refuse a folder without it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -293,11 +292,15 @@ def local_folder(location: str | os.PathLike[str] | UPath,
         return
     with tempfile.TemporaryDirectory(prefix="newsmon-batch-") as tmp:
         names = list(listed)
-        with contextlib.suppress(FileNotFoundError):  # one call: an async store fetches them concurrently
+        try:  # one call: an async store (s3fs) fetches the files concurrently
             folder.fs.get([(folder / name).path for name in names], [os.path.join(tmp, name) for name in names])
-        for name, entry in listed.items():  # a file missing on the store is missing here
-            if not os.path.exists(os.path.join(tmp, name)):
-                raise IncompleteFolder(f"{folder / name} is missing (its folder's manifest lists it)")
+        except FileNotFoundError:  # which one: the others may be cut short too, so fetch each again in turn
+            for name in names:
+                try:
+                    folder.fs.get_file((folder / name).path, os.path.join(tmp, name))
+                except FileNotFoundError:
+                    raise IncompleteFolder(f"{folder / name} is missing (its folder's manifest lists it)") from None
+        for name, entry in listed.items():
             _verify(pathlib.Path(tmp) / name, entry, folder / name)
         (pathlib.Path(tmp) / MANIFEST).write_text(json.dumps(listed, sort_keys=True), encoding="utf-8")
         yield pathlib.Path(tmp)
