@@ -341,8 +341,8 @@ def trends(
     rising: Annotated[bool, typer.Option("--rising", help="Entities rising against their baseline.")] = False,
     baseline_days: Annotated[int, typer.Option(min=1, max=MAX_DAYS, help="--rising: the trailing baseline.")] = 28,
     min_articles: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="--rising: minimum recent articles.")] = 3,
-    with_: Annotated[str | None, typer.Option("--with", help="Entities mentioned in the same articles as this one "
-                                              "(any spelling).")] = None,
+    with_: Annotated[str | None, typer.Option("--with", help="Entities among the most salient of the same articles "
+                                              "as this one (any spelling).")] = None,
     story: Annotated[str | None, typer.Option(help="One story's entities by day (ids: newsmon stories).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="At most this many rows.")] = 50,
