@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -110,36 +112,64 @@ def refresh_days(con: duckdb.DuckDBPyConnection) -> None:
 
 # The marts read by entity (an entity's series, its co-occurrence), with the order each month is stored in.
 SORTED_MARTS = {"entity_daily_mart": "entity_id, day", "entity_pairs_mart": "entity_id, other_id, day"}
+SCATTERED_DAYS = 4  # a closed month is sorted again once this many of its days were rewritten apart
 
 
-def sort_closed_months(con: duckdb.DuckDBPyConnection) -> int:
+def sort_closed_months(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) -> int:
     """Rewrite the entity-read marts' rows (SORTED_MARTS) of the months before the newest touched day's month
     in entity order, once per month (warehouse setting marts_sorted_before). A load rewrites the days it
     touches, so each day's rows are a chunk of their own, and an entity's rows of a year would sit in 365 row
-    groups; sorted by month they sit in about twelve. Returns the rows rewritten (0 when no month closed,
-    or when this refresh wrote every stored day of those months, in one sorted insert already)."""
+    groups; sorted by month they sit in about twelve. A load that touches days of months already sorted (a
+    late article, a revisit, an alias merge) writes them apart again: those days are kept in the setting
+    marts_scattered_days, and the next month close sorts a month again once SCATTERED_DAYS of its days are
+    there. Returns the rows rewritten (0 when no month closed, or when this refresh wrote every stored day of
+    the closed months in one sorted insert already). `rebuilt`: the refresh wrote every day (rebuild_marts),
+    so no day is apart."""
     newest = one(con, "select max(day) from touched_days")[0]
     if newest is None:
         return 0
     upto = newest.replace(day=1)
     row = con.execute("select value from warehouse_settings where key = 'marts_sorted_before'").fetchone()
     since = date.fromisoformat(row[0]) if row and row[0] else None
+    scattered = set() if rebuilt else _scattered_days(con)
+    if since is not None and not rebuilt:
+        scattered |= {d for (d,) in con.execute("select day from touched_days where day < ?", [since]).fetchall()}
     if since is not None and upto <= since:
+        _keep_scattered_days(con, scattered)
         return 0
-    window = "day < $upto and ($since is null or day >= $since)"
-    params = {"upto": upto, "since": since}
+    months = Counter(d.replace(day=1) for d in scattered)
+    again = sorted(m for m, days in months.items() if days >= SCATTERED_DAYS)
     moved = 0
     for table, order in SORTED_MARTS.items():
-        if not one(con, f"select count(*) from {table} where {window} and day not in (select day from touched_days)",
-                   params)[0]:
-            continue
-        con.execute(f"create or replace temp table sorting as select * from {table} where {window}", params)
-        con.execute(f"delete from {table} where {window}", params)
-        con.execute(f"insert into {table} select * from sorting order by {order}")
-        moved += one(con, "select count(*) from sorting")[0]
-        con.execute("drop table sorting")
+        ranges: list[tuple[date | None, date]] = [(m, _next_month(m)) for m in again]
+        if one(con, f"select count(*) from {table} where day < $upto and ($since is null or day >= $since) "
+                    "and day not in (select day from touched_days)", {"upto": upto, "since": since})[0]:
+            ranges.append((since, upto))
+        for lo, hi in ranges:
+            window, params = "day < $hi and ($lo is null or day >= $lo)", {"lo": lo, "hi": hi}
+            con.execute(f"create or replace temp table sorting as select * from {table} where {window}", params)
+            con.execute(f"delete from {table} where {window}", params)
+            con.execute(f"insert into {table} select * from sorting order by {order}")
+            moved += one(con, "select count(*) from sorting")[0]
+            con.execute("drop table sorting")
+    _keep_scattered_days(con, {d for d in scattered if d.replace(day=1) not in again})
     con.execute("insert or replace into warehouse_settings values ('marts_sorted_before', ?)", [upto.isoformat()])
     return moved
+
+
+def _scattered_days(con: duckdb.DuckDBPyConnection) -> set[date]:
+    row = con.execute("select value from warehouse_settings where key = 'marts_scattered_days'").fetchone()
+    return {date.fromisoformat(d) for d in json.loads(row[0])} if row else set()
+
+
+def _keep_scattered_days(con: duckdb.DuckDBPyConnection, days: set[date]) -> None:
+    if days != _scattered_days(con):
+        con.execute("insert or replace into warehouse_settings values ('marts_scattered_days', ?)",
+                    [json.dumps(sorted(d.isoformat() for d in days))])
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -154,7 +184,8 @@ def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         select distinct day from entity_daily_mart
         union
         select distinct day from entity_salient_mart""")
-    refresh_days(con)
+    run_named(con, REFRESH_SQL, {})
+    sort_closed_months(con, rebuilt=True)
     return {table: one(con, f"select count(*) from {table}")[0]
             for table in ("entity_daily_mart", "entity_totals", "entity_pairs_mart")}
 

@@ -5,6 +5,7 @@ no article has more than eight entities; an upgraded warehouse gets the pairs it
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, datetime, timedelta
 
@@ -110,6 +111,32 @@ def test_loads_keep_the_pair_marts_equal_to_their_definition_and_sort_closed_mon
     assert series == sorted(series) and len(series) > 100
     publish(db)
     run_checks(db)
+
+
+def test_a_closed_month_that_later_loads_scattered_is_sorted_again_at_the_next_close(tmp_path, monkeypatch):
+    """June is sorted when July's first load closes it; a late June batch loaded in July writes some of its
+    days apart again (kept in the setting marts_scattered_days); August's first load sorts June again."""
+    import warehouse.trends
+
+    monkeypatch.setattr(warehouse.trends, "SCATTERED_DAYS", 2)
+    db = loaded(tmp_path, [articles(120, START, 10, seed=6), articles(20, datetime(2022, 7, 2, 6), 2, seed=7)])
+
+    def june_in_order() -> bool:
+        stored = read_rows(db, "select entity_id, other_id, day from entity_pairs_mart where day < '2022-07-01'")
+        return stored == sorted(stored)
+
+    def scattered() -> list:
+        return read_rows(db, "select value from warehouse_settings where key = 'marts_scattered_days'")
+
+    assert june_in_order() and scattered() in ([], [("[]",)])
+    write(tmp_path / "late", articles(30, START + timedelta(days=4), 3, seed=8))
+    load_batch(db, tmp_path / "late")  # in July: June's touched days move to the end of the table
+    assert not june_in_order() and len(json.loads(scattered()[0][0])) >= 2
+    write(tmp_path / "august", articles(20, datetime(2022, 8, 2, 6), 2, seed=9))
+    load_batch(db, tmp_path / "august")
+    assert june_in_order() and marts(db) == defined(db) and scattered() == [("[]",)]
+    assert read_rows(db, "select value from warehouse_settings where key = 'marts_sorted_before'") == \
+        [("2022-08-01",)]
 
 
 def test_cooccurrence_equals_every_mention_when_articles_name_at_most_eight_entities(tmp_path):
