@@ -103,11 +103,11 @@ def story_mentions(db_path: str | Path, story: str, entity: str | None = None, d
                                                "days": days, "since": since, "limit": limit})
 
 
-def refresh_days(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_days(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) -> None:
     """Refresh the marts for the days in temp table touched_days (refresh_days.sql), then store the marts'
-    rows of closed months in entity order (sort_closed_months)."""
+    rows of closed months in entity order (sort_closed_months; `rebuilt`: every day was touched)."""
     run_named(con, REFRESH_SQL, {})
-    sort_closed_months(con)
+    sort_closed_months(con, rebuilt)
 
 
 # The marts read by entity (an entity's series, its co-occurrence), with the order each month is stored in.
@@ -131,11 +131,12 @@ def sort_closed_months(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) ->
     upto = newest.replace(day=1)
     row = con.execute("select value from warehouse_settings where key = 'marts_sorted_before'").fetchone()
     since = date.fromisoformat(row[0]) if row and row[0] else None
-    scattered = set() if rebuilt else _scattered_days(con)
+    stored = _scattered_days(con)
+    scattered = set() if rebuilt else set(stored)
     if since is not None and not rebuilt:
         scattered |= {d for (d,) in con.execute("select day from touched_days where day < ?", [since]).fetchall()}
     if since is not None and upto <= since:
-        _keep_scattered_days(con, scattered)
+        _keep_scattered_days(con, scattered, stored)
         return 0
     months = Counter(d.replace(day=1) for d in scattered)
     again = sorted(m for m, days in months.items() if days >= SCATTERED_DAYS)
@@ -152,7 +153,7 @@ def sort_closed_months(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) ->
             con.execute(f"insert into {table} select * from sorting order by {order}")
             moved += one(con, "select count(*) from sorting")[0]
             con.execute("drop table sorting")
-    _keep_scattered_days(con, {d for d in scattered if d.replace(day=1) not in again})
+    _keep_scattered_days(con, {d for d in scattered if d.replace(day=1) not in again}, stored)
     con.execute("insert or replace into warehouse_settings values ('marts_sorted_before', ?)", [upto.isoformat()])
     return moved
 
@@ -162,8 +163,8 @@ def _scattered_days(con: duckdb.DuckDBPyConnection) -> set[date]:
     return {date.fromisoformat(d) for d in json.loads(row[0])} if row else set()
 
 
-def _keep_scattered_days(con: duckdb.DuckDBPyConnection, days: set[date]) -> None:
-    if days != _scattered_days(con):
+def _keep_scattered_days(con: duckdb.DuckDBPyConnection, days: set[date], stored: set[date]) -> None:
+    if days != stored:
         con.execute("insert or replace into warehouse_settings values ('marts_scattered_days', ?)",
                     [json.dumps(sorted(d.isoformat() for d in days))])
 
@@ -184,8 +185,7 @@ def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         select distinct day from entity_daily_mart
         union
         select distinct day from entity_salient_mart""")
-    run_named(con, REFRESH_SQL, {})
-    sort_closed_months(con, rebuilt=True)
+    refresh_days(con, rebuilt=True)
     return {table: one(con, f"select count(*) from {table}")[0]
             for table in ("entity_daily_mart", "entity_totals", "entity_pairs_mart")}
 
