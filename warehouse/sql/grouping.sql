@@ -300,7 +300,7 @@ entity_weights as (
     select
         m.story_id,
         e.name,
-        sum(ae.salience) as weight
+        round(sum(ae.salience), 9) as weight  -- rounded: a float sum's last digit depends on the rows' order
     from members as m
     inner join article_entities as ae on ae.article_id = m.article_id
     inner join entities as e on e.entity_id = ae.entity_id
