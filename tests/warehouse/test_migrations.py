@@ -13,7 +13,8 @@ import pytest
 from newsmon.stage import load_batch
 from tests.conftest import FIXTURES, read_rows
 from tests.warehouse.test_warehouse import sample_batch
-from warehouse.checks import run_checks
+from tests.warehouse.undo import undo_0014
+from warehouse.checks import load_checks, run_checks
 from warehouse.db import MIGRATIONS, MigrationChanged, connect, migrations, publish
 from warehouse.trends import cooccurring, rising
 
@@ -86,3 +87,25 @@ def test_a_warehouse_with_articles_upgrades_to_0007_and_keeps_counting_them(tmp_
         [(date(2022, 6, 15), "Xi Jinping", 1)]
     assert read_rows(db, "select count(*) from stories") == [(0,)]
     run_checks(db)
+
+
+def test_a_version_13_warehouse_keeps_its_mentions_without_their_key_index(tmp_path):
+    """Migration 0014 rebuilds mentions and article_entities without primary keys: same rows, same order,
+    no constraint left, and the keys are then a data check."""
+    db = tmp_path / "v13.duckdb"
+    connect(db).close()
+    con = duckdb.connect(str(db))
+    undo_0014(con)
+    assert ("mentions",) in con.execute("select table_name from duckdb_constraints() "
+                                        "where constraint_type = 'PRIMARY KEY'").fetchall()
+    con.execute("insert into mentions select 'a' || (i // 3), 'e' || (i % 7), 'X', (i % 3) * 10, (i % 3) * 10 + 1, "
+                "'PERSON' from range(300) t(i)")
+    con.execute("insert into article_entities select 'a' || (i // 3), 'e' || i, 1, 0, false, 0.5 "
+                "from range(300) t(i)")
+    before = con.execute("select * from mentions").fetchall(), con.execute("select * from article_entities").fetchall()
+    con.close()
+    connect(db).close()  # migrates
+    assert (read_rows(db, "select * from mentions"), read_rows(db, "select * from article_entities")) == before
+    keys = read_rows(db, "select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'")
+    assert {"mentions", "article_entities"}.isdisjoint(t for (t,) in keys) and ("articles",) in keys
+    assert "mentions_unique" in {name for name, _ in load_checks()}

@@ -26,7 +26,7 @@ def digest(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
-    """A warehouse of 20,000 synthetic articles (about 80 MB)."""
+    """A warehouse of 20,000 synthetic articles (about 50 MB)."""
     work = tmp_path_factory.mktemp("publish")
     generate(work / "batch", 20_000, 10)
     bulk_load(work / "newsmon.duckdb", work / "batch")
@@ -59,7 +59,7 @@ def test_publishes_alternate_generations_and_write_only_what_changed(big, tmp_pa
     link = snapshot_path(db)
     assert link.is_symlink() and link.resolve() == third.generation == first.generation
     assert not third.copied_whole
-    assert third.bytes_written < db.stat().st_size / 4, third  # the blocks the load changed, not the file
+    assert third.bytes_written < db.stat().st_size / 3, third  # the blocks the load changed, not the file
     assert digest(third.generation) == digest(db)
     assert oct(third.generation.stat().st_mode & 0o777) == "0o640"
     assert count(db) == 20_200

@@ -149,9 +149,9 @@ def test_reload_replaces_mentions_and_keeps_first_seen(tmp_path):
 def test_failed_load_leaves_nothing(tmp_path):
     db = tmp_path / "w.duckdb"
     b = sample_batch(tmp_path)
-    dup = {"article_id": "a1", "entity_id": "e1", "surface": "Xi Jinping", "start_char": 0, "end_char": 10,
-           "label": "PERSON"}
-    write_table(b, "mentions", [dup, dup])  # a key violation after articles were inserted
+    unnamed = {"article_id": "a1", "entity_id": "e1", "surface": None, "start_char": 0, "end_char": 10,
+               "label": "PERSON"}
+    write_table(b, "mentions", [unnamed])  # a not-null violation after articles were inserted
     with pytest.raises(duckdb.ConstraintException):
         load_batch(db, b)
     assert table_rows(db, "articles") == []
@@ -163,11 +163,16 @@ def test_checks_catch_bad_rows(tmp_path):
     con = connect(db)
     con.execute("insert into entities values ('e9', 'Tuesday', 'DATE', now()::timestamp, null, null)")
     con.execute("insert into mentions values ('a2', 'e2', 'Wrong', 20, 25, 'PERSON')")
+    # the keys of the two largest tables are checked, not indexed (migration 0014)
+    con.execute("insert into mentions select * from mentions where article_id = 'a1' limit 1")
+    con.execute("insert into article_entities values ('a1', 'e1', 1, 0, true, 0.9), ('a1', 'e1', 1, 0, true, 0.9)")
     con.close()
     with pytest.raises(DataCheckFailed) as err:
         run_checks(db)
     assert "entities_type_accepted" in str(err.value)
     assert "mentions_offsets_match_text" in str(err.value)
+    assert "mentions_unique" in str(err.value)
+    assert "article_entities_unique" in str(err.value)
     assert len(load_checks()) >= 10
 
 

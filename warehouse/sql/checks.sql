@@ -1,7 +1,8 @@
 -- Data checks run after every load. Each query returns the offending rows; any row fails the run.
 -- Row-level checks look at the batch's rows (temp tables check_articles, check_urls: the article ids and
 -- URLs the load wrote, or every row when checking the whole warehouse); entity-level checks look at the
--- whole entities tables, which stay small. Unique keys are primary keys, enforced by DuckDB itself.
+-- whole entities tables, which stay small. Unique keys are primary keys, enforced by DuckDB itself, except
+-- those of the two largest tables (mentions, article_entities: no index since migration 0014), checked here.
 -- name: articles_canonical_url_unique
 select a.canonical_url, count(*) as n
 from articles as a
@@ -28,6 +29,16 @@ with batch_mentions as (
 )
 
 select m.article_id from batch_mentions as m anti join articles as a on a.article_id = m.article_id;
+-- name: mentions_unique
+select m.article_id, m.start_char, count(*) as n
+from mentions as m semi join check_articles as c on c.article_id = m.article_id
+group by all
+having count(*) > 1;
+-- name: article_entities_unique
+select ae.article_id, ae.entity_id, count(*) as n
+from article_entities as ae semi join check_articles as c on c.article_id = ae.article_id
+group by all
+having count(*) > 1;
 -- name: mentions_entity_exists
 select m.entity_id from mentions as m semi join check_articles as c on c.article_id = m.article_id
 anti join entities as e on e.entity_id = m.entity_id;
