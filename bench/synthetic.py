@@ -9,11 +9,13 @@ newsmon's own (warehouse/sql/load.sql, the alias merge, the mart refresh) minus 
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ENTITIES = 50_000
+SLICE = 1_000_000  # articles generated and loaded at a time by build()
 TYPES = ["PERSON", "ORG", "GPE", "NORP", "LOC"]
 
 STORY_SQL = """
@@ -35,7 +37,7 @@ with members as (
 top as (
     select
         a.story_id,
-        list(distinct e.name)[1:3] as names
+        list(distinct e.name order by e.name)[1:3] as names
     from articles as a
     inner join article_entities as ae on ae.article_id = a.article_id and ae.first_char = 0
     inner join entities as e on e.entity_id = ae.entity_id
@@ -58,21 +60,25 @@ group by m.story_id;
 
 
 def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2025-01-02", first: int = 0,
-             start: str = "2024-01-01", span_minutes: int = 525600, signatures: bool = True) -> dict[str, int]:
+             start: str = "2024-01-01", span_minutes: int = 525600, signatures: bool = True,
+             year: int | None = None) -> dict[str, int]:
     """Write a staging batch (Parquet, the load's input) of synthetic but trend-shaped data: a year of
     articles (ids from `first`, spread over `span_minutes` from `start`), entity popularity skewed (a few
     entities in many articles), some entities rising late, a signature per article (one article in twenty
     is a copy of the one before: the same signature) and a frontier row per article (checked at
     `checked_at`, next due a week later). It passes the data checks: each mention's offsets point at its
     surface in the text. Without `signatures` the articles have none (then they need no story to pass the
-    checks)."""
+    checks). With `year`, the batch is the slice `first`.. of a year of `year` articles (ids from 0, from
+    `start`): times and the late-rising entities follow the year, so slices loaded one after the other make
+    the same warehouse as one batch of the year."""
     import duckdb
 
     from warehouse.db import one
 
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    at = f"timestamp '{start}' + to_minutes(cast((i - {first}) * {span_minutes} // {articles} as integer))"
+    origin, whole = (0, year) if year else (first, articles)
+    at = f"timestamp '{start}' + to_minutes(cast((i - {origin}) * {span_minutes} // {whole} as integer))"
     con.execute(f"""
         copy (
             select
@@ -134,7 +140,7 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
         )
         select
             'a' || lpad(cast(i as varchar), 9, '0') as article_id,
-            'e' || lpad(cast(case when i - {first} > {articles} * 11 // 12 and j = 0 then 100 + i % 100
+            'e' || lpad(cast(case when i - {origin} > {whole} * 11 // 12 and j = 0 then 100 + i % 100
                                   else cast(floor({ENTITIES} * u * u * u) as bigint) end as varchar), 6, '0')
                 as entity_id,
             j * 40 as start_char
@@ -186,9 +192,8 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
 
 
 def bulk_load(db: Path, batch: Path) -> float:
-    """Load the batch with newsmon's load SQL, alias merge, every article's story keys (as a load writes those
-    of the articles an alias merge touched: here, every article) and mart refresh in one transaction;
-    seconds."""
+    """Load the batch with newsmon's load SQL, alias merge, the story keys of every article of the batch (as a
+    load writes those of the articles an alias merge touched) and mart refresh in one transaction; seconds."""
     from core import storage
     from warehouse.batch import verified_tables
     from warehouse.db import writer
@@ -203,7 +208,8 @@ def bulk_load(db: Path, batch: Path) -> float:
         con.execute("begin transaction")
         run_named(con, LOAD_SQL, verified_tables(local))
         con.execute(MERGE_SQL.read_text(encoding="utf-8"))
-        con.execute("create or replace temp table merged_articles as select article_id from articles")
+        con.execute("create or replace temp table merged_articles as select article_id from read_parquet(?)",
+                    [str(local / "articles.parquet")])
         con.execute(sql["merged_delete"])
         con.execute(sql["merged_insert"])
         refresh_days(con, rebuilt=True)  # every day of the batch, in one sorted insert
@@ -262,11 +268,14 @@ def build(work: Path, articles: int, per_article: int = 20, say: Callable[[str],
     from warehouse.db import publish
 
     db = work / "newsmon.duckdb"
-    started = time.perf_counter()
-    counts = generate(work / "batch", articles, per_article)
-    say(f"  generated {counts['articles']:,} articles, {counts['mentions']:,} mentions "
-        f"({time.perf_counter() - started:.1f} s)")
-    say(f"  loaded in {bulk_load(db, work / 'batch'):.1f} s")
+    for first in range(0, articles, SLICE):  # a slice at a time: generating and loading stay within memory
+        started = time.perf_counter()
+        batch = work / "batch"
+        counts = generate(batch, min(SLICE, articles - first), per_article, first=first, year=articles)
+        say(f"  generated {counts['articles']:,} articles from {first:,}, {counts['mentions']:,} mentions "
+            f"({time.perf_counter() - started:.1f} s)")
+        say(f"  loaded in {bulk_load(db, batch):.1f} s")
+        shutil.rmtree(batch)
     started = time.perf_counter()
     add_stories(db)
     add_bands(db)
