@@ -14,6 +14,11 @@ Writes are atomic the way each store allows: a local file is written beside its 
 it; an object is written with one PUT (or a multipart upload completed on close), which an object store
 shows whole or not at all; renaming is never relied on there. A folder written as a unit (a run's batch)
 gets its manifest last, and readers refuse a folder without it.
+
+A folder only this process writes for a while (a run's staging, under the run lock, when `newsmon run` or
+the monitor runs a whole cycle in one process) can be held (`held`): what this process writes under it on an
+object store is kept in memory too, and reading it back here costs no request. Processes that pass files
+to each other (Airflow tasks) read them from the store, as before.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import os
 import pathlib
 import shutil
 import tempfile
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -39,6 +45,10 @@ Location = str | os.PathLike[str] | UPath
 CONN_ENV = "NEWSMON_STORAGE_CONN_ID"
 MANIFEST = "_manifest.json"
 EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs"}
+HELD_MAX_BYTES = 64 << 20  # of a held folder's files kept in memory; beyond it they are read from the store
+
+_held: dict[str, dict[str, bytes]] = {}  # held folder's key + "/" -> {file key: bytes this process wrote}
+_held_lock = threading.Lock()
 
 
 class StorageError(OSError):
@@ -117,6 +127,60 @@ def at(location: Location) -> UPath:
     return UPath(text, **storage_options(text))
 
 
+def _key(path: UPath) -> str:
+    return f"{protocol_of(path)}://{path.path.rstrip('/')}"
+
+
+@contextmanager
+def held(folder: AnyPath) -> Iterator[None]:
+    """While the block runs, files this process writes under `folder` on an object store are also kept in
+    memory (up to HELD_MAX_BYTES), and read_bytes, read_text, local_folder and staging's stream_records
+    return them without a request. Only for a folder no other process writes meanwhile (a run's staging
+    under its run lock). Nothing changes for a local folder."""
+    if is_local(folder):
+        yield
+        return
+    scope = _key(folder) + "/"
+    with _held_lock:
+        _held[scope] = {}
+    try:
+        yield
+    finally:
+        with _held_lock:
+            _held.pop(scope, None)
+
+
+def _remember(path: UPath, data: bytes) -> None:
+    key = _key(path)
+    with _held_lock:
+        for scope, files in _held.items():
+            if key.startswith(scope):
+                files.pop(key, None)
+                if sum(map(len, files.values())) + len(data) <= HELD_MAX_BYTES:
+                    files[key] = data
+
+
+def recall(path: AnyPath) -> bytes | None:
+    """The bytes this process wrote to `path` in a held folder (`held`); None when not held here."""
+    if is_local(path) or not _held:
+        return None
+    key = _key(path)
+    with _held_lock:
+        for scope, files in _held.items():
+            if key.startswith(scope) and key in files:
+                return files[key]
+    return None
+
+
+def _forget(path: UPath) -> None:
+    """Drop what is held of `path` and everything under it (removed or moved)."""
+    key = _key(path)
+    with _held_lock:
+        for files in _held.values():
+            for name in [k for k in files if k == key or k.startswith(key + "/")]:
+                del files[name]
+
+
 def write_bytes(path: AnyPath, data: bytes) -> None:
     """Write a whole file atomically: no reader ever sees part of it."""
     if is_local(path):
@@ -131,6 +195,7 @@ def write_bytes(path: AnyPath, data: bytes) -> None:
             raise
     else:
         path.fs.pipe_file(path.path, data)  # one PUT: the object appears whole, or not at all
+        _remember(path, data)
 
 
 def read_bytes(path: AnyPath) -> bytes:
@@ -138,6 +203,8 @@ def read_bytes(path: AnyPath) -> bytes:
     a stream asks for its size first, a second request)."""
     if is_local(path):
         return path.read_bytes()
+    if (data := recall(path)) is not None:
+        return data
     if protocol_of(path) in ("s3", "s3a"):  # s3fs asks for the size first unless reads are not split up
         return path.fs.cat_file(path.path, max_concurrency=1)
     return path.fs.cat_file(path.path)
@@ -165,7 +232,9 @@ def rmtree(path: AnyPath) -> None:
     """Remove a folder and everything under it (nothing if it is absent)."""
     if is_local(path):
         shutil.rmtree(path, ignore_errors=True)
-    elif path.exists():
+        return
+    _forget(path)
+    if path.exists():
         path.fs.rm(path.path, recursive=True)
 
 
@@ -173,6 +242,9 @@ def move(source: AnyPath, target: AnyPath) -> None:
     if is_local(source):
         os.replace(source, str(target))
     else:
+        _forget(source)
+        if isinstance(target, UPath):
+            _forget(target)
         source.fs.mv(source.path, target.path if isinstance(target, UPath) else str(target))
 
 
@@ -240,6 +312,9 @@ def finish_folder(local: pathlib.Path, target: UPath, rows: Mapping[str, int] | 
     names = sorted(p.name for p in local.iterdir() if p.is_file() and p.name != MANIFEST)
     if not is_local(target) and names:  # one call: an async store (s3fs) sends the files concurrently
         target.fs.put([str(local / name) for name in names], [(target / name).path for name in names])
+        if any(_key(target).startswith(scope) for scope in _held):
+            for name in names:
+                _remember(target / name, (local / name).read_bytes())
     listed = {name: {"bytes": (local / name).stat().st_size, "sha256": sha256_of(local / name),
                      **({"rows": rows[name]} if rows is not None and name in rows else {})} for name in names}
     write_text(target / MANIFEST, json.dumps(listed, sort_keys=True))
@@ -291,9 +366,19 @@ def local_folder(location: str | os.PathLike[str] | UPath,
         yield local
         return
     with tempfile.TemporaryDirectory(prefix="newsmon-batch-") as tmp:
-        names = list(listed)
+        names, stored = [], None
+        for name in listed:  # what this process wrote there itself (a held folder) is not fetched again,
+            data = recall(folder / name)  # once one listing shows it still stored, at its size
+            if data is not None and stored is None:
+                stored = {info["name"].rsplit("/", 1)[-1]: info.get("size")
+                          for info in folder.fs.ls(folder.path, detail=True, refresh=True)}
+            if data is not None and stored is not None and stored.get(name) == len(data):
+                pathlib.Path(tmp, name).write_bytes(data)
+            else:
+                names.append(name)
         try:  # one call: an async store (s3fs) fetches the files concurrently
-            folder.fs.get([(folder / name).path for name in names], [os.path.join(tmp, name) for name in names])
+            if names:
+                folder.fs.get([(folder / name).path for name in names], [os.path.join(tmp, name) for name in names])
         except FileNotFoundError:  # which one: the others may be cut short too, so fetch each again in turn
             for name in names:
                 try:

@@ -177,10 +177,15 @@ def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress 
               on_stage: Callable[[str, int], None] | None = None) -> CycleReport:
     """plan -> fetch rounds (per host) -> parse -> relate -> load -> checks -> publish; then clean up.
     One run per warehouse at a time: a second one is refused at once (RunInProgress)."""
+    from core import storage
+    from core.staging import staging_dir
+
     say = progress or (lambda _m: None)
     stage = on_stage or (lambda _name, _total: None)
     report = CycleReport(run_id or new_run_id())
-    with run_lock(settings, report.run_id):
+    # the whole cycle in this process, under the run lock: what it writes to its staging on an object store
+    # it reads back from memory (storage.held), not with a request per file
+    with run_lock(settings, report.run_id), storage.held(staging_dir(settings, report.run_id)):
         return _cycle(settings, report, say, stage)
 
 

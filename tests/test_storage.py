@@ -106,6 +106,45 @@ def test_a_runs_seen_files_are_read_once_per_process(s3, monkeypatch, tmp_path):
     assert _RunFiles(settings, "run-2").seen() == set()  # another run: none of run-1's URLs
 
 
+def test_a_held_folder_reads_back_what_this_process_wrote_without_a_request(s3, monkeypatch, tmp_path):
+    _, url = s3
+    run = storage.at(url + "/newsmon/staging/run-1")
+    outside = storage.at(url + "/newsmon/other.txt")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "rows.parquet").write_bytes(b"PAR1 rows")
+    with storage.held(run):
+        storage.write_text(run / "budget.json", "{}")
+        storage.write_text(outside, "not held")
+        storage.finish_folder(batch, run / "batch")
+        calls = count_s3_calls(monkeypatch)
+        assert storage.read_text(run / "budget.json") == "{}"
+        with storage.local_folder(run / "batch") as local:
+            assert (local / "rows.parquet").read_bytes() == b"PAR1 rows"
+        assert calls == ["list_objects_v2"]  # one listing: the files are still there (else fetched, and refused)
+        calls.clear()
+        assert storage.read_text(outside) == "not held" and calls == ["get_object"]
+        storage.rmtree(run / "batch")  # removed: forgotten, and read from the store again
+        calls.clear()
+        with pytest.raises(storage.IncompleteFolder):
+            storage.local_folder(run / "batch").__enter__()
+        assert calls
+    calls.clear()
+    assert storage.read_text(run / "budget.json") == "{}" and calls == ["get_object"]  # the block ended
+
+
+def test_a_held_folder_keeps_at_most_its_cap_in_memory(s3, monkeypatch):
+    _, url = s3
+    run = storage.at(url + "/newsmon/staging/run-2")
+    monkeypatch.setattr(storage, "HELD_MAX_BYTES", 10)
+    with storage.held(run):
+        storage.write_bytes(run / "a", b"12345678")
+        storage.write_bytes(run / "b", b"12345678")  # over the cap: written, not kept
+        storage.write_bytes(run / "a", b"1234")  # the newer bytes replace the older
+        assert storage.recall(run / "a") == b"1234" and storage.recall(run / "b") is None
+        assert storage.read_bytes(run / "b") == b"12345678"
+
+
 def test_a_cycle_with_data_dir_on_s3_gives_the_rows_of_a_local_one(s3, site, tmp_path):
     from newsmon.pipeline import run_cycle
 
