@@ -11,6 +11,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -176,9 +177,17 @@ class _InUse(Exception):
     """A reader still has the generation open (it holds DuckDB's lock on the file)."""
 
 
+COMPARE_THREADS = 16  # checksum reads in flight at once (a cold disk answers them in parallel)
+
+
 def _changed_blocks(src: Path, dst: Path, block: int) -> int:
     """Make `dst` byte for byte `src`, rewriting only the blocks whose checksums differ, under an exclusive
-    lock (raises _InUse while a reader holds the file). Returns the bytes written."""
+    lock (raises _InUse while a reader holds the file). Returns the bytes written.
+
+    Comparing reads 8 bytes of each block of both files: at ten million articles 65,000 blocks a file, more
+    than the page cache keeps, so most reads go to the disk, one after another about 75 microseconds each
+    (9 s a publish, measured). They are issued from COMPARE_THREADS threads at once (pread releases the GIL;
+    four times faster on a cold cache here), with the kernel told the reads are random (no read-ahead)."""
     size = src.stat().st_size
     written = 0
     with open(src, "rb") as s, open(dst, "r+b") as d:
@@ -186,24 +195,26 @@ def _changed_blocks(src: Path, dst: Path, block: int) -> int:
             fcntl.lockf(d, fcntl.LOCK_EX | fcntl.LOCK_NB)  # DuckDB's readers hold a shared lock while open
         except OSError as exc:
             raise _InUse(str(dst)) from exc
-        old_size = os.fstat(d.fileno()).st_size
-        for offset in range(HEADER_BYTES, size, block):
-            s.seek(offset)
-            checksum = s.read(CHECKSUM_BYTES)
-            if offset + block <= old_size:
-                d.seek(offset)
-                if d.read(CHECKSUM_BYTES) == checksum:
-                    continue
-            s.seek(offset)
-            d.seek(offset)
-            d.write(s.read(block))
-            written += block
-        s.seek(0)
-        d.seek(0)
-        d.write(s.read(HEADER_BYTES))  # last: the headers point at the blocks just written
-        d.truncate(size)
-        d.flush()
-        os.fsync(d.fileno())
+        sfd, dfd = s.fileno(), d.fileno()
+        for fd in (sfd, dfd):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+        old_size = os.fstat(dfd).st_size
+        offsets = range(HEADER_BYTES, size, block)
+
+        def changed(part: range) -> list[int]:
+            return [o for o in part if o + block > old_size
+                    or os.pread(sfd, CHECKSUM_BYTES, o) != os.pread(dfd, CHECKSUM_BYTES, o)]
+
+        parts = [offsets[i::COMPARE_THREADS * 4] for i in range(COMPARE_THREADS * 4)]
+        with ThreadPoolExecutor(COMPARE_THREADS) as pool:
+            stale = sorted(o for found in pool.map(changed, parts) for o in found)
+        for offset in stale:
+            data = os.pread(sfd, block, offset)
+            os.pwrite(dfd, data, offset)
+            written += len(data)
+        os.pwrite(dfd, os.pread(sfd, HEADER_BYTES, 0), 0)  # last: the headers point at the blocks just written
+        os.ftruncate(dfd, size)
+        os.fsync(dfd)
     return written + HEADER_BYTES
 
 
