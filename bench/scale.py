@@ -15,9 +15,11 @@ judged as before migration 0012 (every article of the window), in another proces
 are the median of five runs on the published snapshot, after a warm-up; an entity's series and
 co-occurrence are also timed before the cycle (a month's last day: its days stored apart).
 
-Disk: the warehouse and the two generations of its readers' copy take about 3 x 3.8 GB per million
-articles, plus the generated batch (~0.5 GB per million) while it is built. The warehouse is published
-twice before the cycle, so the cycle's publish brings a generation up to date rather than creating it.
+Disk: the warehouse and the two generations of its readers' copy take about 3 x 1.7-1.9 GB per million
+articles (10,000,000: 50 GB), plus a slice's generated batch (0.4 GB; build() generates and loads a million
+at a time) and DuckDB's temporary files while it is built. About 40 minutes at 10,000,000 on 2 cores. The
+warehouse is published twice before the cycle, so the cycle's publish brings a generation up to date
+rather than creating it.
 
 --backfill N also loads N articles (a year of them) in one batch into an empty warehouse: the first load of
 a long-followed story, or a backfill.

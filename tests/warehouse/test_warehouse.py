@@ -166,6 +166,8 @@ def test_checks_catch_bad_rows(tmp_path):
     # the keys of the two largest tables are checked, not indexed (migration 0014)
     con.execute("insert into mentions select * from mentions where article_id = 'a1' limit 1")
     con.execute("insert into article_entities values ('a1', 'e1', 1, 0, true, 0.9), ('a1', 'e1', 1, 0, true, 0.9)")
+    con.execute("update articles set duplicate_of = 'a9' where article_id = 'a2'")  # a copy of nothing stored
+    con.execute("update urls set article_id = 'a8' where article_id = 'a1'")  # a stored URL without its article
     con.close()
     with pytest.raises(DataCheckFailed) as err:
         run_checks(db)
@@ -173,6 +175,8 @@ def test_checks_catch_bad_rows(tmp_path):
     assert "mentions_offsets_match_text" in str(err.value)
     assert "mentions_unique" in str(err.value)
     assert "article_entities_unique" in str(err.value)
+    assert "duplicates_point_at_representatives" in str(err.value)
+    assert "urls_article_states_have_article" in str(err.value)
     assert len(load_checks()) >= 10
 
 

@@ -60,9 +60,17 @@ select u.url, u.state from urls as u semi join check_urls as c on c.url = u.url
 where u.state not in ('stored', 'unchanged', 'irrelevant', 'duplicate', 'robots_disallowed', 'blocked', 'feed',
                       'not_article', 'failed', 'skipped', 'queued', 'gone');
 -- name: urls_article_states_have_article
-select u.url, u.state from urls as u semi join check_urls as c on c.url = u.url
-where u.state in ('stored', 'unchanged', 'gone')
-    and not exists (select 1 from articles as a where a.article_id = u.article_id);
+-- the batch's ids looked up in articles (a correlated not-exists hashed every stored article: 0.4 s at ten million)
+with batch_urls as (
+    select u.url, u.state, u.article_id from urls as u semi join check_urls as c on c.url = u.url
+    where u.state in ('stored', 'unchanged', 'gone')
+),
+
+found as (
+    select a.article_id from articles as a semi join batch_urls as b on b.article_id = a.article_id
+)
+
+select b.url, b.state from batch_urls as b anti join found as f on f.article_id = b.article_id;
 -- name: urls_fetched_have_check_time
 select u.url, u.state from urls as u semi join check_urls as c on c.url = u.url
 where (u.state = 'queued') = (u.last_checked_at is not null);
@@ -77,10 +85,17 @@ select a.entity_id from entity_aliases as a anti join entities as e on e.entity_
 -- name: countries_have_codes
 select entity_id, name from entities where type = 'GPE' and geonames_id is not null and country_code is null;
 -- name: duplicates_point_at_representatives
-select a.article_id, a.duplicate_of from articles as a semi join check_articles as c on c.article_id = a.article_id
-where a.duplicate_of is not null and not exists (
-    select 1 from articles as r where r.article_id = a.duplicate_of and r.duplicate_of is null
-);
+with batch_copies as (
+    select a.article_id, a.duplicate_of from articles as a semi join check_articles as c on c.article_id = a.article_id
+    where a.duplicate_of is not null
+),
+
+representatives as (
+    select r.article_id from articles as r semi join batch_copies as b on b.duplicate_of = r.article_id
+    where r.duplicate_of is null
+)
+
+select b.article_id, b.duplicate_of from batch_copies as b anti join representatives as r on r.article_id = b.duplicate_of;
 -- name: articles_have_story
 -- (articles stored before migration 0007 have no signature and no story until they are stored again)
 select a.article_id from articles as a semi join check_articles as c on c.article_id = a.article_id
