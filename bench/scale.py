@@ -13,7 +13,8 @@ in a fresh process whose peak memory (VmHWM) is the writer's. Beside the groupin
 keys, reading the pool, judging it, writing the changes), the baseline: the same batch's pool read and
 judged as before migration 0012 (every article of the window), in another process, rolled back. Queries
 are the median of five runs on the published snapshot, after a warm-up; an entity's series and
-co-occurrence are also timed before the cycle (a month's last day: its days stored apart).
+co-occurrence are also timed before the cycle (a month's last day: its days stored apart). Then the next
+hour's cycle, like most (no month to close): its load, checks and publish, and the bytes its publish writes.
 
 Disk: the warehouse and the two generations of its readers' copy take about 3 x 1.7-1.9 GB per million
 articles (10,000,000: 50 GB), plus a slice's generated batch (0.4 GB; build() generates and loads a million
@@ -45,6 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CYCLE_START = "2025-01-01 00:00:00"  # the synthetic year ends here
+NEXT_START = "2025-01-01 01:00:00"  # the cycle after it: the month already closed
 LAST_DAY = date(2024, 12, 31)
 
 
@@ -269,6 +271,12 @@ def measure(work: Path, articles: int, cycle: int, say: Callable[[str], None], k
     out["publish writes (MB)"] = steps["publish_mb"]
     out.update(queries(db))
     out.update(month_end)
+    # the hour after: a cycle like most (no month closes), its steps and what its publish writes
+    generate(work / "next", cycle, 20, first=articles + cycle, start=NEXT_START, span_minutes=60)
+    after = in_own_process("cycle", db, work / "next")
+    for name in ("load (all steps)", "checks", "publish"):
+        out[f"next hour's cycle: {name}"] = after[name]
+    out["next hour's cycle: publish writes (MB)"] = after["publish_mb"]
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return out

@@ -16,7 +16,9 @@ MEASURES = ["cycle: upsert", "cycle: merge", "cycle: grouping", "cycle: grouping
             "co-occurrence (one entity)", "co-occurrence (the most salient entity)",
             "co-occurrence, every mention (before v13)", "dashboard: summary", "dashboard: top entities, 30 days",
             "dashboard: series of 3 entities", "dashboard: articles, 30 days", "dashboard: stories, 30 days",
-            "series (one entity), a month's last day", "co-occurrence (one entity), a month's last day"]
+            "series (one entity), a month's last day", "co-occurrence (one entity), a month's last day",
+            "next hour's cycle: load (all steps)", "next hour's cycle: checks", "next hour's cycle: publish",
+            "next hour's cycle: publish writes (MB)"]
 
 
 def test_scale_bench_runs_a_cycle_and_the_queries_on_two_sizes(tmp_path, capsys):
