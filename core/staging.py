@@ -12,7 +12,6 @@ fetched_at, prior_state); once parsed, `article`, `mentions` and `salience`, or 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -145,9 +144,7 @@ def stream_records(paths: Iterable[storage.Location]) -> Iterator[Record]:
     """The records of staging files, one at a time (memory holds one line)."""
     for path in paths:
         try:
-            held = storage.recall(storage.at(path))  # written by this process: no request
-            with io.StringIO(held.decode("utf-8")) if held is not None else \
-                    storage.at(path).open("r", encoding="utf-8") as fh:
+            with storage.open_text(storage.at(path)) as fh:
                 for n, line in enumerate(fh, 1):
                     if line.strip():
                         yield _decode(path, n, line)

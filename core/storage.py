@@ -15,8 +15,8 @@ it; an object is written with one PUT (or a multipart upload completed on close)
 shows whole or not at all; renaming is never relied on there. A folder written as a unit (a run's batch)
 gets its manifest last, and readers refuse a folder without it.
 
-A folder only this process writes for a while (a run's staging, under the run lock, when `newsmon run` or
-the monitor runs a whole cycle in one process) can be held (`held`): what this process writes under it on an
+A folder only this process writes for a while (a run's staging, under the run lock, when `newsmon run`
+runs a whole cycle in one process) can be held (`held`): what this process writes under it on an
 object store is kept in memory too, and reading it back here costs no request. Processes that pass files
 to each other (Airflow tasks) read them from the store, as before.
 """
@@ -24,6 +24,7 @@ to each other (Airflow tasks) read them from the store, as before.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pathlib
@@ -33,6 +34,7 @@ import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import IO
 
 from typing_extensions import TypeIs
 from upath import UPath
@@ -150,14 +152,18 @@ def held(folder: AnyPath) -> Iterator[None]:
             _held.pop(scope, None)
 
 
+def _holding(key: str) -> dict[str, bytes] | None:
+    """The files kept for the held folder `key` is under (None: not held); the caller holds _held_lock."""
+    return next((files for scope, files in _held.items() if key.startswith(scope)), None)
+
+
 def _remember(path: UPath, data: bytes) -> None:
     key = _key(path)
     with _held_lock:
-        for scope, files in _held.items():
-            if key.startswith(scope):
-                files.pop(key, None)
-                if sum(map(len, files.values())) + len(data) <= HELD_MAX_BYTES:
-                    files[key] = data
+        if (files := _holding(key)) is not None:
+            files.pop(key, None)
+            if sum(map(len, files.values())) + len(data) <= HELD_MAX_BYTES:
+                files[key] = data
 
 
 def recall(path: AnyPath) -> bytes | None:
@@ -166,10 +172,14 @@ def recall(path: AnyPath) -> bytes | None:
         return None
     key = _key(path)
     with _held_lock:
-        for scope, files in _held.items():
-            if key.startswith(scope) and key in files:
-                return files[key]
-    return None
+        files = _holding(key)
+        return None if files is None else files.get(key)
+
+
+def open_text(path: AnyPath) -> IO[str]:
+    """A UTF-8 file to read as a stream: from memory when this process wrote it to a held folder."""
+    data = recall(path)
+    return io.StringIO(data.decode("utf-8")) if data is not None else path.open("r", encoding="utf-8")
 
 
 def _forget(path: UPath) -> None:
@@ -312,7 +322,7 @@ def finish_folder(local: pathlib.Path, target: UPath, rows: Mapping[str, int] | 
     names = sorted(p.name for p in local.iterdir() if p.is_file() and p.name != MANIFEST)
     if not is_local(target) and names:  # one call: an async store (s3fs) sends the files concurrently
         target.fs.put([str(local / name) for name in names], [(target / name).path for name in names])
-        if any(_key(target).startswith(scope) for scope in _held):
+        if _holding(_key(target) + "/") is not None:  # held: keep the files (read again only then)
             for name in names:
                 _remember(target / name, (local / name).read_bytes())
     listed = {name: {"bytes": (local / name).stat().st_size, "sha256": sha256_of(local / name),
@@ -366,14 +376,15 @@ def local_folder(location: str | os.PathLike[str] | UPath,
         yield local
         return
     with tempfile.TemporaryDirectory(prefix="newsmon-batch-") as tmp:
-        names, stored = [], None
-        for name in listed:  # what this process wrote there itself (a held folder) is not fetched again,
-            data = recall(folder / name)  # once one listing shows it still stored, at its size
-            if data is not None and stored is None:
-                stored = {info["name"].rsplit("/", 1)[-1]: info.get("size")
-                          for info in folder.fs.ls(folder.path, detail=True, refresh=True)}
-            if data is not None and stored is not None and stored.get(name) == len(data):
-                pathlib.Path(tmp, name).write_bytes(data)
+        # what this process wrote there itself (a held folder) is not fetched again, once one listing shows
+        # it still stored at its size (a file lost since is fetched below, and refused)
+        kept = {name: data for name in listed if (data := recall(folder / name)) is not None}
+        stored = {info["name"].rsplit("/", 1)[-1]: info.get("size")
+                  for info in folder.fs.ls(folder.path, detail=True, refresh=True)} if kept else {}
+        names = []
+        for name in listed:
+            if name in kept and stored.get(name) == len(kept[name]):
+                pathlib.Path(tmp, name).write_bytes(kept[name])
             else:
                 names.append(name)
         try:  # one call: an async store (s3fs) fetches the files concurrently

@@ -126,8 +126,8 @@ def test_a_held_folder_reads_back_what_this_process_wrote_without_a_request(s3, 
         assert storage.read_text(outside) == "not held" and calls == ["get_object"]
         storage.rmtree(run / "batch")  # removed: forgotten, and read from the store again
         calls.clear()
-        with pytest.raises(storage.IncompleteFolder):
-            storage.local_folder(run / "batch").__enter__()
+        with pytest.raises(storage.IncompleteFolder), storage.local_folder(run / "batch"):
+            pass
         assert calls
     calls.clear()
     assert storage.read_text(run / "budget.json") == "{}" and calls == ["get_object"]  # the block ended
