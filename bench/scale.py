@@ -2,19 +2,20 @@
 default 1,000,000) beside the same on a smaller one (--baseline, default 100,000) built in the same run;
 prints each figure for both and the ratio big / small, and the writer's peak memory.
 
-A warehouse is bench/synthetic.py's: a year of articles with skewed entity popularity (50,000 entities),
-40 outlets, a frontier row per article, stories and copies by rule, signatures (a copy has its original's),
-and the near-duplicate band keys and story keys a load writes; its last month's marts are refreshed a day
-at a time, as hourly loads leave them. The cycle is --cycle new articles (default 5,000) in the hour after
-the warehouse's last, the first of a new month, loaded by newsmon's own load (upsert, alias merge,
-near-duplicates and stories, marts, month close: the month before rewritten in entity order, commit: each
-step timed), then the batch's data checks and the publish,
-in a fresh process whose peak memory (VmHWM) is the writer's. Beside the grouping step's parts (writing the
-keys, reading the pool, judging it, writing the changes), the baseline: the same batch's pool read and
-judged as before migration 0012 (every article of the window), in another process, rolled back. Queries
-are the median of five runs on the published snapshot, after a warm-up; an entity's series and
-co-occurrence are also timed before the cycle (a month's last day: its days stored apart). Then the next
-hour's cycle, like most (no month to close): its load, checks and publish, and the bytes its publish writes.
+A warehouse is bench/synthetic.py's: a year of articles with skewed entity popularity (50,000 entities), 40
+outlets, a frontier row per article, stories and copies by rule, signatures (a copy has its original's), and
+the near-duplicate band keys and story keys a load writes; its last month's marts are refreshed a day at a
+time, as hourly loads leave them. The cycle is --cycle new articles (default 5,000) in the hour after the
+warehouse's last, the first of a new month, loaded by newsmon's own load (upsert, alias merge,
+near-duplicates and stories, marts, commit: each step timed), then the batch's data checks and the publish,
+then, as newsmon's upkeep does after a publish, the month close (the month before rewritten in the marts in
+entity order) and its own publish, in a fresh process whose peak memory (VmHWM) is the writer's. Beside the
+grouping step's parts (writing the keys, reading the pool, judging it, writing the changes), the baseline:
+the same batch's pool read and judged as before migration 0012 (every article of the window), in another
+process, rolled back. Queries are the median of five runs on the published snapshot, after a warm-up; an
+entity's series and co-occurrence are also timed before the cycle (a month's last day: its days stored
+apart). Then the next hour's cycle, like most (no month to close): its load, checks and publish, and the
+bytes its publish writes.
 
 Disk: the warehouse and the two generations of its readers' copy take about 3 x 1.7-1.9 GB per million
 articles (10,000,000: 50 GB), plus a slice's generated batch (0.4 GB; build() generates and loads a million
@@ -71,6 +72,7 @@ def run_cycle(db: str, batch: str) -> dict[str, float]:
     from warehouse.checks import run_checks
     from warehouse.db import publish
     from warehouse.load import load_batch
+    from warehouse.trends import close_months_of
 
     steps: dict[str, float] = {}
     started = time.perf_counter()
@@ -83,6 +85,12 @@ def run_cycle(db: str, batch: str) -> dict[str, float]:
     publication = publish(db, "cycle")
     steps["publish"] = time.perf_counter() - started
     steps["publish_mb"] = publication.bytes_written / 1e6
+    started = time.perf_counter()  # then newsmon's upkeep: the month close, published when it moved rows
+    moved = close_months_of(db)
+    steps["month close"] = time.perf_counter() - started
+    started = time.perf_counter()
+    steps["month close: publish_mb"] = publish(db, "upkeep").bytes_written / 1e6 if moved else 0.0
+    steps["month close: publish"] = time.perf_counter() - started
     steps["peak_mb"] = peak_mb()
     return steps
 
@@ -224,7 +232,8 @@ def backfill(work: Path, articles: int) -> dict[str, float]:
 
     generate(work / "batch", articles, 20)
     steps = in_own_process("cycle", work / "newsmon.duckdb", work / "batch")
-    out = {f"backfill: {k}": v for k, v in steps.items() if k not in ("peak_mb", "publish_mb")}
+    out = {f"backfill: {k}": v for k, v in steps.items() if k not in ("peak_mb", "publish_mb")
+           and not k.startswith("month close")}
     out["backfill: peak memory (MB)"] = steps["peak_mb"]
     return out
 
@@ -262,7 +271,11 @@ def measure(work: Path, articles: int, cycle: int, say: Callable[[str], None], k
             month_end[name] = median_s(run)
     before = in_own_process("baseline", db, work / "cycle")
     steps = in_own_process("cycle", db, work / "cycle")
-    out = {f"cycle: {k}": v for k, v in steps.items() if k not in ("peak_mb", "publish_mb")}
+    month = ("month close", "month close: publish", "month close: publish_mb")  # after the cycle, not in it
+    out = {f"cycle: {k}": v for k, v in steps.items() if k not in ("peak_mb", "publish_mb", *month)}
+    out["month close, after the publish (once a month)"] = steps["month close"]
+    out["month close: its publish"] = steps["month close: publish"]
+    out["month close: its publish writes (MB)"] = steps["month close: publish_mb"]
     out["baseline (window pool, before v12): pool"] = before["pool"]
     out["baseline (window pool, before v12): judge"] = before["judge"]
     out["writer peak memory (MB)"] = steps["peak_mb"]
@@ -274,7 +287,7 @@ def measure(work: Path, articles: int, cycle: int, say: Callable[[str], None], k
     # the hour after: a cycle like most (no month closes), its steps and what its publish writes
     generate(work / "next", cycle, 20, first=articles + cycle, start=NEXT_START, span_minutes=60)
     after = in_own_process("cycle", db, work / "next")
-    for name in ("load (all steps)", "checks", "publish"):
+    for name in ("load (all steps)", "checks", "publish", "month close"):
         out[f"next hour's cycle: {name}"] = after[name]
     out["next hour's cycle: publish writes (MB)"] = after["publish_mb"]
     if not keep:

@@ -191,9 +191,10 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
     return counts
 
 
-def bulk_load(db: Path, batch: Path) -> float:
+def bulk_load(db: Path, batch: Path, marts: bool = True) -> float:
     """Load the batch with newsmon's load SQL, alias merge, the story keys of every article of the batch (as a
-    load writes those of the articles an alias merge touched) and mart refresh in one transaction; seconds."""
+    load writes those of the articles an alias merge touched) and mart refresh (unless not `marts`: build()
+    rebuilds them once at the end) in one transaction; seconds."""
     from core import storage
     from warehouse.batch import verified_tables
     from warehouse.db import writer
@@ -212,7 +213,8 @@ def bulk_load(db: Path, batch: Path) -> float:
                     [str(local / "articles.parquet")])
         con.execute(sql["merged_delete"])
         con.execute(sql["merged_insert"])
-        refresh_days(con, rebuilt=True)  # every day of the batch, in one sorted insert
+        if marts:
+            refresh_days(con, rebuilt=True)  # every day of the batch, in one sorted insert
         con.execute("commit")
     return time.perf_counter() - started
 
@@ -247,7 +249,7 @@ def add_bands(db: Path, bands: int = 25, rows: int = 5) -> None:
 def as_loads_leave_the_last_month(db: Path) -> None:
     """The marts of the warehouse's last month refreshed one day at a time, as its hourly loads leave them (a
     day's co-occurrence pairs stored apart from the others' until the month closes: warehouse.trends
-    sort_closed_months); the months before stay in entity order, as their month-close left them."""
+    close_months); the months before stay in entity order, as their month close left them."""
     from warehouse.db import one, writer
     from warehouse.sqlfile import run_named
     from warehouse.trends import REFRESH_SQL
@@ -274,7 +276,7 @@ def build(work: Path, articles: int, per_article: int = 20, say: Callable[[str],
         counts = generate(batch, min(SLICE, articles - first), per_article, first=first, year=articles)
         say(f"  generated {counts['articles']:,} articles from {first:,}, {counts['mentions']:,} mentions "
             f"({time.perf_counter() - started:.1f} s)")
-        say(f"  loaded in {bulk_load(db, batch):.1f} s")
+        say(f"  loaded in {bulk_load(db, batch, marts=False):.1f} s")
         shutil.rmtree(batch)
     started = time.perf_counter()
     add_stories(db)

@@ -9,9 +9,11 @@ rounds **expand** takes the new links and feed items found, and the last round a
 entities) -> **relate** (dedupe by canonical URL, relevance of feed items, ledger and frontier rows) ->
 **load** (the single DuckDB writer, one-slot pool; marts refreshed for the days the batch touched) ->
 **check** (data checks on the batch; a failure fails the run) -> **publish** (the readers' snapshot and
-the warehouse Asset event, only after the checks pass; staging removed).
+the warehouse Asset event, only after the checks pass; staging removed) -> **upkeep** (the month close:
+once a month the month just closed is rewritten in the marts in entity order and published again; kept out
+of load so that a load's cost follows its batch).
 
-discover, load, check and publish open the DuckDB file: they run on the Celery queue `warehouse_queue`
+discover, load, check, publish and upkeep open the DuckDB file: they run on the Celery queue `warehouse_queue`
 (default "warehouse"), consumed by the one worker on the machine that holds the file. The other tasks
 run on any worker and exchange files through `data_dir` (a local path or an object-store URL).
 
@@ -101,13 +103,19 @@ def related_articles():
 
         return tasks.publish(run_id)
 
+    @task(pool=LOAD_POOL, queue=WAREHOUSE_QUEUE)  # rewrites closed months' mart rows, then publishes them
+    def upkeep(run_id: str | None = None) -> int:
+        from newsmon import tasks
+
+        return tasks.upkeep(run_id)
+
     round_1 = fetch.expand(shard=discover())
     round_2 = fetch.override(task_id="fetch_round_2").expand(
         shard=expand.override(task_id="expand_round_2")(round_1, 2))
     round_3 = fetch.override(task_id="fetch_round_3").expand(
         shard=expand.override(task_id="expand_round_3")(round_2, 3))
     batch = relate(parse.expand(manifest=collect(round_1, round_2, round_3)))
-    load(batch) >> check(batch) >> publish()
+    load(batch) >> check(batch) >> publish() >> upkeep()
 
 
 related_articles()

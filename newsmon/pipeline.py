@@ -32,6 +32,7 @@ class CycleReport:
     rounds: list[int] = field(default_factory=list)
     seeds: list[tuple[str, str, str]] = field(default_factory=list)  # (url, state, detail) of the seeds fetched
     budget: str = ""  # how the page budget was spent ("4 of 4 pages: seed 1, feed 1, likely related 2")
+    sorted_rows: int = 0  # mart rows the month close after the publish rewrote in entity order (upkeep)
 
     @property
     def seeds_failed(self) -> bool:
@@ -157,6 +158,26 @@ def publish_cycle(settings: Settings, run_id: str) -> Path:
     return path
 
 
+def upkeep(settings: Settings, run_id: str | None = None) -> int:
+    """After a cycle's publish, on the writer: the month close (warehouse.trends.close_months: the months
+    closed since the last one, and closed months written apart again, rewritten in the marts in entity
+    order) in a transaction of its own, then, when it moved rows, a publish of that, so readers query closed
+    months in order. Once a month it rewrites a month of mart rows; otherwise it reads two settings. Kept
+    out of the load so that a load's cost follows its batch, not the size of a month. Does nothing while a
+    load is unpublished (its data must pass the checks first). Returns the rows rewritten."""
+    from warehouse.checks import unpublished_load
+    from warehouse.db import publish
+    from warehouse.trends import close_months_of
+
+    if not Path(settings.db).exists() or unpublished_load(settings.db) is not None:
+        return 0
+    moved = close_months_of(settings.db)
+    if moved:
+        publish(settings.db, run_id, settings.snapshot_mode)
+        log.info("month close: %d mart row(s) rewritten in entity order and published", moved)
+    return moved
+
+
 def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[str, int], None]) -> list[str]:
     """Plan from the frontier, fetch in rounds (per host, in parallel); return the files to parse."""
     from extract.crawl import FETCH_ROUNDS, collect
@@ -175,7 +196,8 @@ def crawl(settings: Settings, run_id: str, progress: Progress, stage: Callable[[
 
 def run_cycle(settings: Settings, run_id: str | None = None, progress: Progress | None = None,
               on_stage: Callable[[str, int], None] | None = None) -> CycleReport:
-    """plan -> fetch rounds (per host) -> parse -> relate -> load -> checks -> publish; then clean up.
+    """plan -> fetch rounds (per host) -> parse -> relate -> load -> checks -> publish -> upkeep (the month
+    close, when a month closed); then clean up.
     One run per warehouse at a time: a second one is refused at once (RunInProgress)."""
     from core import storage
     from core.staging import staging_dir
@@ -223,4 +245,6 @@ def _cycle(settings: Settings, report: CycleReport, say: Progress, stage: Callab
     except BaseException:
         finish_run(settings, report.run_id, ok=False)
         raise
+    stage("upkeep", 1)  # the cycle is published and finished: a failure here leaves its data as they are
+    report.sorted_rows = upkeep(settings, report.run_id)
     return report

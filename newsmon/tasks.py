@@ -113,6 +113,13 @@ def publish(run_id: str | None) -> str:
     return _run(lambda s: str(publish_cycle(s, _required(run_id))))
 
 
+def upkeep(run_id: str | None) -> int:
+    """After publish: the month close, published when it moved rows (newsmon.pipeline.upkeep)."""
+    from newsmon.pipeline import upkeep as close_months
+
+    return _run(lambda s: close_months(s, _required(run_id)))
+
+
 def alerts() -> int:
     from newsmon.alerts import raise_alerts
 

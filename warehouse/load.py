@@ -17,7 +17,7 @@ from warehouse.batch import verified_tables
 from warehouse.db import Laps, one, rollback, writer
 from warehouse.grouping import Judge, group_batch
 from warehouse.sqlfile import run_named
-from warehouse.trends import REFRESH_SQL, rebuild_marts, sort_closed_months
+from warehouse.trends import rebuild_marts, refresh_days
 
 log = logging.getLogger("newsmon.warehouse")
 SQL = resources.files("warehouse") / "sql"
@@ -38,7 +38,7 @@ def load_batch(db_path: str | Path, batch_dir: str | Path, run_id: str, grouping
 
     Idempotent: loading the same batch twice leaves the same rows. Readers see it only once it is published
     (warehouse.db.publish), after the data checks. Each step's seconds are logged (and added to `timings` when
-    given: upsert, merge, grouping and its parts, marts, month close, commit). `batch_dir` may be an
+    given: upsert, merge, grouping and its parts, marts, commit). `batch_dir` may be an
     object-store URL (core.storage): its files are copied to a temporary folder. Nothing the batch's manifest
     does not vouch for is loaded: a batch without its manifest, a missing table, or a file whose size, sha256 or row
     count differs is refused (IncompleteFolder naming the file) and nothing is written. Returns row counts in
@@ -75,13 +75,11 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
             done("merge")
             group_batch(con, src, grouping, judge, parts)
             done("grouping")
-            run_named(con, REFRESH_SQL, {})
+            refresh_days(con)  # the month close is not a load's: newsmon.pipeline.upkeep runs it
             days = one(con, "select count(distinct day) from touched_days")[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
             done("marts")
-            sort_closed_months(con)  # the first load of a month: the month before, in entity order
-            done("month close")
             con.execute("commit")
             done("commit")
         except Exception as exc:

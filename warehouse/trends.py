@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -104,10 +104,10 @@ def story_mentions(db_path: str | Path, story: str, entity: str | None = None, d
 
 
 def refresh_days(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) -> None:
-    """Refresh the marts for the days in temp table touched_days (refresh_days.sql), then store the marts'
-    rows of closed months in entity order (sort_closed_months; `rebuilt`: every day was touched)."""
+    """Refresh the marts for the days in temp table touched_days (refresh_days.sql), then note the refreshed
+    days of months already stored in entity order (note_refreshed_days; `rebuilt`: every day was touched)."""
     run_named(con, REFRESH_SQL, {})
-    sort_closed_months(con, rebuilt)
+    note_refreshed_days(con, rebuilt)
 
 
 # The marts read by entity (an entity's series, its co-occurrence), with the order each month is stored in.
@@ -115,37 +115,48 @@ SORTED_MARTS = {"entity_daily_mart": "entity_id, day", "entity_pairs_mart": "ent
 SCATTERED_DAYS = 4  # a closed month is sorted again once this many of its days were rewritten apart
 
 
-def sort_closed_months(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) -> int:
-    """Rewrite the entity-read marts' rows (SORTED_MARTS) of the months before the newest touched day's month
-    in entity order, once per month (warehouse setting marts_sorted_before). A load rewrites the days it
-    touches, so each day's rows are a chunk of their own, and an entity's rows of a year would sit in 365 row
-    groups; sorted by month they sit in about twelve. A load that touches days of months already sorted (a
-    late article, a revisit, an alias merge) writes them apart again: those days are kept in the setting
-    marts_scattered_days, and the next month close sorts a month again once SCATTERED_DAYS of its days are
-    there. Returns the rows rewritten (0 when no month closed, or when this refresh wrote every stored day of
-    the closed months in one sorted insert already). `rebuilt`: the refresh wrote every day (rebuild_marts),
-    so no day is apart."""
-    newest = one(con, "select max(day) from touched_days")[0]
+def note_refreshed_days(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) -> None:
+    """Keep the month close's settings true after a refresh of the days in touched_days (inside the load's
+    transaction; cheap: no mart row moves). A refresh writes each touched day's rows apart, at the end of the
+    marts, so the touched days of months already sorted (before the setting marts_sorted_before: a late
+    article, a revisit, an alias merge) join the setting marts_scattered_days, for the next month close
+    (close_months). `rebuilt`: the refresh wrote every stored day in one insert in entity order, so every
+    month before the newest day's is in order and no day is apart."""
+    stored = _scattered_days(con)
+    if rebuilt:
+        newest = one(con, "select max(day) from touched_days")[0]
+        if newest is not None:
+            _set_sorted_before(con, newest.replace(day=1))
+        _keep_scattered_days(con, set(), stored)
+        return
+    since = _sorted_before(con)
+    if since is not None:
+        apart = {d for (d,) in con.execute("select day from touched_days where day < ?", [since]).fetchall()}
+        _keep_scattered_days(con, stored | apart, stored)
+
+
+def close_months(con: duckdb.DuckDBPyConnection, today: date | None = None) -> int:
+    """The month close, on an open transaction: rewrite the entity-read marts' rows (SORTED_MARTS) of the
+    months before the newest stored day's month (a day not after `today`, UTC by default) that are not
+    sorted yet, in entity order, and move the setting marts_sorted_before up to that month; with them, each
+    closed month with SCATTERED_DAYS of its days written apart since (marts_scattered_days). A load
+    writes each touched day's rows apart, so an entity's rows of a year would sit in 365 row groups; sorted
+    by month they sit in about twelve. Not part of a load: it rewrites a month of rows, which grows with the
+    warehouse, while a load's cost follows its batch; newsmon runs it after a cycle's publish
+    (newsmon.pipeline.upkeep). Returns the rows rewritten (0 when no month is to close)."""
+    today = today or datetime.now(UTC).date()
+    newest = one(con, "select max(day) from entity_daily_mart where day <= ?", [today])[0]
     if newest is None:
         return 0
-    upto = newest.replace(day=1)
-    row = con.execute("select value from warehouse_settings where key = 'marts_sorted_before'").fetchone()
-    since = date.fromisoformat(row[0]) if row and row[0] else None
-    stored = _scattered_days(con)
-    scattered = set() if rebuilt else set(stored)
-    if since is not None and not rebuilt:
-        scattered |= {d for (d,) in con.execute("select day from touched_days where day < ?", [since]).fetchall()}
+    upto, since = newest.replace(day=1), _sorted_before(con)
     if since is not None and upto <= since:
-        _keep_scattered_days(con, scattered, stored)
         return 0
-    months = Counter(d.replace(day=1) for d in scattered)
+    stored = _scattered_days(con)
+    months = Counter(d.replace(day=1) for d in stored)
     again = sorted(m for m, days in months.items() if days >= SCATTERED_DAYS)
+    ranges: list[tuple[date | None, date]] = [(m, _next_month(m)) for m in again] + [(since, upto)]
     moved = 0
     for table, order in SORTED_MARTS.items():
-        ranges: list[tuple[date | None, date]] = [(m, _next_month(m)) for m in again]
-        if one(con, f"select count(*) from {table} where day < $upto and ($since is null or day >= $since) "
-                    "and day not in (select day from touched_days)", {"upto": upto, "since": since})[0]:
-            ranges.append((since, upto))
         for lo, hi in ranges:
             window, params = "day < $hi and ($lo is null or day >= $lo)", {"lo": lo, "hi": hi}
             con.execute(f"create or replace temp table sorting as select * from {table} where {window}", params)
@@ -153,9 +164,31 @@ def sort_closed_months(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) ->
             con.execute(f"insert into {table} select * from sorting order by {order}")
             moved += one(con, "select count(*) from sorting")[0]
             con.execute("drop table sorting")
-    _keep_scattered_days(con, {d for d in scattered if d.replace(day=1) not in again}, stored)
-    con.execute("insert or replace into warehouse_settings values ('marts_sorted_before', ?)", [upto.isoformat()])
+    _keep_scattered_days(con, {d for d in stored if d.replace(day=1) not in again}, stored)
+    _set_sorted_before(con, upto)
     return moved
+
+
+def close_months_of(db_path: str | Path, today: date | None = None) -> int:
+    """close_months in a transaction of its own on the warehouse at `db_path`; the rows rewritten."""
+    with writer(db_path) as con:
+        con.execute("begin transaction")
+        try:
+            moved = close_months(con, today)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return moved
+
+
+def _sorted_before(con: duckdb.DuckDBPyConnection) -> date | None:
+    row = con.execute("select value from warehouse_settings where key = 'marts_sorted_before'").fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def _set_sorted_before(con: duckdb.DuckDBPyConnection, month: date) -> None:
+    con.execute("insert or replace into warehouse_settings values ('marts_sorted_before', ?)", [month.isoformat()])
 
 
 def _scattered_days(con: duckdb.DuckDBPyConnection) -> set[date]:

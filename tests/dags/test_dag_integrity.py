@@ -47,7 +47,7 @@ def test_related_articles_shape(dagbag):
     assert dag.schedule == "@hourly"
     tasks = {t.task_id: t for t in dag.tasks}
     assert set(tasks) == {"discover", "fetch", "expand_round_2", "fetch_round_2", "expand_round_3", "fetch_round_3",
-                          "collect", "parse", "relate", "load", "check", "publish"}
+                          "collect", "parse", "relate", "load", "check", "publish", "upkeep"}
     assert tasks["fetch"].upstream_task_ids == {"discover"}
     assert tasks["fetch_round_2"].upstream_task_ids == {"expand_round_2"}
     assert tasks["fetch_round_3"].upstream_task_ids == {"expand_round_3"}
@@ -56,9 +56,10 @@ def test_related_articles_shape(dagbag):
     assert tasks["load"].upstream_task_ids == {"relate"}
     assert tasks["check"].upstream_task_ids == {"load", "relate"}
     assert tasks["publish"].upstream_task_ids == {"check"}
+    assert tasks["upkeep"].upstream_task_ids == {"publish"}
     mapped = ("fetch", "fetch_round_2", "fetch_round_3", "parse")
     assert all(type(tasks[t]).__name__.endswith("MappedOperator") for t in mapped)
-    assert {tasks[t].pool for t in ("load", "check", "publish")} == {"newsmon_warehouse"}
+    assert {tasks[t].pool for t in ("load", "check", "publish", "upkeep")} == {"newsmon_warehouse"}
     # only publish, after the checks, tells readers and entity_trends that the warehouse changed
     assert [t for t in tasks if tasks[t].outlets] == ["publish"]
     assert [a.uri for a in tasks["publish"].outlets] == ["newsmon://warehouse/duckdb"]
@@ -66,10 +67,10 @@ def test_related_articles_shape(dagbag):
 
 
 def test_tasks_that_open_the_duckdb_file_run_on_the_warehouse_queue(dagbag):
-    """discover, load, check, publish and alerts open the DuckDB file: the warehouse queue, whose one
+    """discover, load, check, publish, upkeep and alerts open the DuckDB file: the warehouse queue, whose one
     worker holds the file; every other task runs on the default queue, on any worker."""
     queues = {(d.dag_id, t.task_id): t.queue for d in dagbag.dags.values() for t in d.tasks}
-    warehouse = {("related_articles", t) for t in ("discover", "load", "check", "publish")} | \
+    warehouse = {("related_articles", t) for t in ("discover", "load", "check", "publish", "upkeep")} | \
         {("entity_trends", "alerts")}
     assert {k for k, q in queues.items() if q == "warehouse"} == warehouse
     assert {q for k, q in queues.items() if k not in warehouse} == {"default"}

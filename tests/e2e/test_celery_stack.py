@@ -84,7 +84,7 @@ def test_data_dir_on_s3_with_a_fetch_machine_and_a_warehouse_machine(stack, tmp_
     assert not [k for k in keys if k.startswith(f"newsmon/staging/{run_folder(run_id)}/")]
     path = f"/api/v2/dags/related_articles/dagRuns/{run_id}/taskInstances"
     queues = {t["task_id"]: t["queue"] for t in stack.request("GET", path)["task_instances"]}
-    assert {t for t, q in queues.items() if q == "warehouse"} == {"discover", "load", "check", "publish"}
+    assert {t for t, q in queues.items() if q == "warehouse"} == {"discover", "load", "check", "publish", "upkeep"}
 
 
 def test_clear_and_rerun_gives_identical_rows(stack):

@@ -18,7 +18,8 @@ from tests.warehouse.undo import undo_0013
 from transform.dedup import signature
 from warehouse.batch import write_table
 from warehouse.checks import run_checks
-from warehouse.db import publish
+from warehouse.db import publish, read_connection
+from warehouse.trends import close_months_of
 
 START = datetime(2022, 6, 20, 6)
 POPULAR = ["China", "Beijing", "Xi Jinping", "Taiwan", "Russia"]
@@ -93,8 +94,13 @@ def defined(db) -> tuple[list, list, list]:
             read_rows(db, "select entity_id, sum(articles) from entity_salient_of(null) group by all order by all"))
 
 
-def test_loads_keep_the_pair_marts_equal_to_their_definition_and_sort_closed_months(tmp_path):
-    """Two June loads, a late June one (days stored already), then July: the first July load closes June."""
+def sorted_before(db) -> list:
+    return read_rows(db, "select value from warehouse_settings where key = 'marts_sorted_before'")
+
+
+def test_loads_keep_the_pair_marts_equal_to_their_definition_and_the_month_close_sorts_closed_months(tmp_path):
+    """Two June loads, a late June one (days stored already), then July; the loads leave June as they wrote
+    it, a day at a time; the month close after them (close_months_of) rewrites June in entity order."""
     june = articles(160, START, 10, seed=1)  # 20 June to 30 June
     late = articles(40, START + timedelta(days=3), 2, seed=2)  # June again: days already stored
     july = articles(60, datetime(2022, 7, 2, 6), 3, seed=3)
@@ -102,24 +108,31 @@ def test_loads_keep_the_pair_marts_equal_to_their_definition_and_sort_closed_mon
     pairs, salient, totals = marts(db)
     assert (pairs, salient, totals) == defined(db) and len(pairs) > 1000
     assert read_rows(db, "select count(*) from articles where duplicate_of is not null")[0][0] > 20
-    # June was closed by the July load: its rows now sit in entity order, in one run
-    assert read_rows(db, "select value from warehouse_settings where key = 'marts_sorted_before'") == \
-        [("2022-07-01",)]
-    stored = read_rows(db, "select entity_id, other_id, day from entity_pairs_mart where day < '2022-07-01'")
-    assert stored == sorted(stored)
+    in_june = "select entity_id, other_id, day from entity_pairs_mart where day < '2022-07-01'"
+    assert sorted_before(db) == [("",)] and read_rows(db, in_june) != sorted(read_rows(db, in_june))
+    moved = close_months_of(db)
+    # June closed: its rows now sit in entity order, in one run; July's are left to the next close
+    assert moved == len(read_rows(db, in_june)) + len(read_rows(db, "select * from entity_daily_mart "
+                                                                     "where day < '2022-07-01'"))
+    assert sorted_before(db) == [("2022-07-01",)] and marts(db) == (pairs, salient, totals)
+    assert read_rows(db, in_june) == sorted(read_rows(db, in_june))
     series = read_rows(db, "select entity_id, day from entity_daily_mart where day < '2022-07-01'")
     assert series == sorted(series) and len(series) > 100
+    assert close_months_of(db) == 0  # nothing more to close
+    assert close_months_of(db, today=date(2022, 6, 30)) == 0  # July's days are after that day: not closing
     publish(db)
     run_checks(db)
 
 
 def test_a_closed_month_that_later_loads_scattered_is_sorted_again_at_the_next_close(tmp_path, monkeypatch):
-    """June is sorted when July's first load closes it; a late June batch loaded in July writes some of its
-    days apart again (kept in the setting marts_scattered_days); August's first load sorts June again."""
+    """June is sorted by the month close after July's first load; a late June batch loaded in July writes
+    some of its days apart again (kept in the setting marts_scattered_days); the close after August's first
+    load sorts June again."""
     import warehouse.trends
 
     monkeypatch.setattr(warehouse.trends, "SCATTERED_DAYS", 2)
     db = loaded(tmp_path, [articles(120, START, 10, seed=6), articles(20, datetime(2022, 7, 2, 6), 2, seed=7)])
+    close_months_of(db)
 
     def june_in_order() -> bool:
         stored = read_rows(db, "select entity_id, other_id, day from entity_pairs_mart where day < '2022-07-01'")
@@ -132,11 +145,37 @@ def test_a_closed_month_that_later_loads_scattered_is_sorted_again_at_the_next_c
     write(tmp_path / "late", articles(30, START + timedelta(days=4), 3, seed=8))
     load_batch(db, tmp_path / "late")  # in July: June's touched days move to the end of the table
     assert not june_in_order() and len(json.loads(scattered()[0][0])) >= 2
+    assert close_months_of(db) == 0  # no month closed: June waits for the next close, whatever its days
     write(tmp_path / "august", articles(20, datetime(2022, 8, 2, 6), 2, seed=9))
     load_batch(db, tmp_path / "august")
+    assert not june_in_order()
+    close_months_of(db)  # July closed, June sorted again with it
     assert june_in_order() and marts(db) == defined(db) and scattered() == [("[]",)]
-    assert read_rows(db, "select value from warehouse_settings where key = 'marts_sorted_before'") == \
-        [("2022-08-01",)]
+    assert sorted_before(db) == [("2022-08-01",)]
+
+
+def test_the_month_close_runs_after_a_publish_and_publishes_what_it_sorted(tmp_path):
+    """newsmon.pipeline.upkeep: nothing while a load is unpublished (its data are not checked yet); after
+    the publish, June's close, published: readers see June in entity order."""
+    from core.config import Settings
+    from newsmon.pipeline import upkeep
+
+    db = loaded(tmp_path, [articles(120, START, 10, seed=11), articles(30, START + timedelta(days=4), 3, seed=13),
+                           articles(20, datetime(2022, 7, 2, 6), 2, seed=12)])
+    settings = Settings(seeds=["http://n.example/seed"], db=db, data_dir=tmp_path / "data")
+    assert upkeep(settings) == 0 and sorted_before(db) == [("",)]  # the loads are not published yet
+    publish(db)
+    june = "select entity_id, other_id, day from entity_pairs_mart where day < '2022-07-01'"
+    with read_connection(db) as con:
+        before = con.execute(june).fetchall()
+    assert before != sorted(before)
+    assert upkeep(settings, "r1") > 0 and sorted_before(db) == [("2022-07-01",)]
+    with read_connection(db) as con:
+        after = con.execute(june).fetchall()
+        assert con.execute("select run_id from publications order by published_at desc limit 1").fetchall() == \
+            [("r1",)]
+    assert after == sorted(before)
+    assert upkeep(settings) == 0  # once a month
 
 
 def test_cooccurrence_equals_every_mention_when_articles_name_at_most_eight_entities(tmp_path):
