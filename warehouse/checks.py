@@ -4,6 +4,7 @@ a damaged warehouse (the readers' snapshot, restored once it passes them)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -44,11 +45,13 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
         con.execute("create temp table check_urls as select url from urls")
         con.execute("create temp table check_mentions (article_id varchar, mentions bigint)")
         con.execute("create temp table check_ledger (url varchar, state varchar, article_id varchar)")
+        for table in LOADED_LAST:
+            con.execute(f"create temp view loaded_{table} as select * from {table}")
         return
     from core import storage
     from warehouse.batch import verified_tables
 
-    needed = ("articles", "urls", "mentions")  # on an object store, the load's copy is not fetched again whole
+    needed = ("articles", "urls", *LOADED_LAST)  # on an object store, the load's copy is not fetched again whole
     with storage.local_folder(batch_dir, only=[f"{name}.parquet" for name in needed]) as local:
         files = verified_tables(local, needed)
         con.execute("create temp table check_articles as select article_id from read_parquet(?)",
@@ -58,6 +61,41 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
                     "from read_parquet(?) group by article_id", [files["mentions"]])
         con.execute("create temp table check_ledger as select url, state, article_id from read_parquet(?)",
                     [files["urls"]])
+        for table in LOADED_LAST:
+            rows = one(con, "select count(*) from read_parquet(?)", [files[table]])[0]
+            con.execute(f"create temp view loaded_{table} as select * from {table} "
+                        f"where rowid >= {_last_rows(con, table, rows)}")
+
+
+# The largest tables, whose rows a load deletes for its articles and appends again: the batch's rows are the
+# last ones, and the checks read them by position (views loaded_mentions, loaded_article_entities) rather
+# than by article id (ids are hashes, so every row group's range holds them: a scan of the whole table, 200
+# million rows at ten million articles).
+LOADED_LAST = ("mentions", "article_entities")
+
+
+def note_last_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """At the end of a load (in its transaction): the row counts of LOADED_LAST, in the warehouse setting
+    last_load_rows, so that the checks know whether anything changed those tables since."""
+    counts = {table: one(con, f"select count(*) from {table}")[0] for table in LOADED_LAST}
+    con.execute("insert or replace into warehouse_settings values ('last_load_rows', ?)", [json.dumps(counts)])
+
+
+def _last_rows(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> int:
+    """The first row id of the window at the end of `table` that holds the batch's `rows` rows, or 0 (the
+    whole table). The window is the last `rows` live rows (they start at or after row count(*) - rows:
+    deleted rows not yet compacted only move them later), and is used when the table still has the row count
+    the last load left (setting last_load_rows: nothing appended or deleted since) and holds `rows` rows of
+    the batch's articles. Otherwise (a row added or lost since, or the batch is not the last load) the checks
+    read every row, and name what is wrong."""
+    row = con.execute("select value from warehouse_settings where key = 'last_load_rows'").fetchone()
+    count = one(con, f"select count(*) from {table}")[0]
+    if row is None or json.loads(row[0]).get(table) != count:
+        return 0
+    start = max(0, count - rows)
+    found = one(con, f"select count(*) from {table} as t semi join check_articles as c on c.article_id = t.article_id "
+                     f"where t.rowid >= {start}")[0]
+    return start if found == rows else 0
 
 
 def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list[CheckResult]:

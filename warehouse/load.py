@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from core import storage
 from core.config import Grouping, TrendDay
 from warehouse.batch import verified_tables
+from warehouse.checks import note_last_rows
 from warehouse.db import Laps, one, rollback, writer
 from warehouse.grouping import Judge, group_batch
 from warehouse.sqlfile import run_named
@@ -79,6 +80,7 @@ def _load(db_path: str | Path, src: dict[str, str], run_id: str, grouping: Group
             days = one(con, "select count(distinct day) from touched_days")[0]
             con.execute("insert into load_log values (?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), counts["articles"], counts["urls"], days])
+            note_last_rows(con)  # what the checks read of the largest tables: the rows this load appended
             done("marts")
             con.execute("commit")
             done("commit")

@@ -180,6 +180,46 @@ def test_checks_catch_bad_rows(tmp_path):
     assert len(load_checks()) >= 10
 
 
+def later_batch(tmp_path, name="b2"):
+    """Two new articles (a3, a4) after sample_batch's, three mentions."""
+    ments = [mention("a3", "e1", "Xi Jinping", 0), mention("a3", "e2", "Vladimir Putin", 15),
+             mention("a4", "e2", "Vladimir Putin", 15)]
+    return batch(tmp_path, name, [article("a3", 16), article("a4", 16)], ments,
+                 [person("e1", "Xi Jinping"), person("e2", "Vladimir Putin")], [])
+
+
+def loaded_rows(db, batch_dir) -> dict[str, int]:
+    """How many rows the batch checks read of each of the two largest tables (views loaded_*)."""
+    from warehouse.checks import LOADED_LAST, _scope
+
+    con = connect(db, read_only=True)
+    try:
+        _scope(con, batch_dir)
+        return {t: con.execute(f"select count(*) from loaded_{t}").fetchone()[0] for t in LOADED_LAST}
+    finally:
+        con.close()
+
+
+def test_a_batchs_checks_read_the_rows_its_load_appended_or_every_row_when_those_do_not_add_up(tmp_path):
+    """The batch's mentions are the last rows of the table (a load appends its articles' rows): the checks
+    read those, not every row. When the last rows do not hold exactly the batch's (a later load appended
+    after them, a row added), they read every row, and still find what is wrong."""
+    db = tmp_path / "w.duckdb"
+    first, second = sample_batch(tmp_path), later_batch(tmp_path)
+    load_batch(db, first)
+    load_batch(db, second)
+    assert loaded_rows(db, second)["mentions"] == 3  # of 6
+    run_checks(db, second)
+    assert loaded_rows(db, first)["mentions"] == 6  # a load appended after it: every row
+    run_checks(db, first)
+    con = connect(db)
+    con.execute("insert into mentions select * from mentions where article_id = 'a3' limit 1")
+    con.close()
+    assert loaded_rows(db, second)["mentions"] == 7
+    with pytest.raises(DataCheckFailed, match="mentions_unique"):
+        run_checks(db, second)
+
+
 def test_trends_filters_and_marts(tmp_path):
     db = tmp_path / "w.duckdb"
     load_batch(db, sample_batch(tmp_path))

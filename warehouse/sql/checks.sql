@@ -3,6 +3,8 @@
 -- URLs the load wrote, or every row when checking the whole warehouse); entity-level checks look at the
 -- whole entities tables, which stay small. Unique keys are primary keys, enforced by DuckDB itself, except
 -- those of the two largest tables (mentions, article_entities: no index since migration 0014), checked here.
+-- Those two are read through the temp views loaded_mentions and loaded_article_entities: the rows at their end
+-- that hold the batch's (a load appends its articles' rows), or every row (warehouse.checks._last_rows).
 -- name: articles_canonical_url_unique
 select a.canonical_url, count(*) as n
 from articles as a
@@ -25,22 +27,22 @@ select entity_id, type from entities
 where type not in ('PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC', 'EVENT', 'LAW', 'PRODUCT', 'WORK_OF_ART');
 -- name: mentions_article_exists
 with batch_mentions as (
-    select distinct m.article_id from mentions as m semi join check_articles as c on c.article_id = m.article_id
+    select distinct m.article_id from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
 )
 
 select m.article_id from batch_mentions as m anti join articles as a on a.article_id = m.article_id;
 -- name: mentions_unique
 select m.article_id, m.start_char, count(*) as n
-from mentions as m semi join check_articles as c on c.article_id = m.article_id
+from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
 group by all
 having count(*) > 1;
 -- name: article_entities_unique
 select ae.article_id, ae.entity_id, count(*) as n
-from article_entities as ae semi join check_articles as c on c.article_id = ae.article_id
+from loaded_article_entities as ae semi join check_articles as c on c.article_id = ae.article_id
 group by all
 having count(*) > 1;
 -- name: mentions_entity_exists
-select m.entity_id from mentions as m semi join check_articles as c on c.article_id = m.article_id
+select m.entity_id from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
 anti join entities as e on e.entity_id = m.entity_id;
 -- name: mentions_offsets_match_text
 -- the batch's texts first: joined whole, articles.text would be read for every stored article
@@ -49,7 +51,7 @@ with batch_texts as (
 ),
 
 batch_mentions as (
-    select m.* from mentions as m semi join check_articles as c on c.article_id = m.article_id
+    select m.* from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
 )
 
 select m.article_id, m.start_char from batch_mentions as m
@@ -77,7 +79,7 @@ where (u.state = 'queued') = (u.last_checked_at is not null);
 -- name: entities_no_unmerged_alias
 select from_id, to_id from person_alias_merges;
 -- name: article_entities_salience_range
-select ae.article_id, ae.entity_id, ae.salience from article_entities as ae
+select ae.article_id, ae.entity_id, ae.salience from loaded_article_entities as ae
 semi join check_articles as c on c.article_id = ae.article_id
 where ae.salience < 0 or ae.salience > 1;
 -- name: entity_aliases_entity_exists
@@ -105,7 +107,7 @@ where a.story_id is null or not exists (select 1 from stories as s where s.story
 -- every mention the batch holds for an article is in the warehouse (a load that lost them fails here)
 select c.article_id, c.mentions, count(m.article_id) as loaded
 from check_mentions as c
-left join mentions as m on m.article_id = c.article_id
+left join loaded_mentions as m on m.article_id = c.article_id
 group by all
 having count(m.article_id) <> c.mentions;
 -- name: batch_stored_urls_have_their_articles
