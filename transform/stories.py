@@ -20,9 +20,11 @@ placing a batch on a popular entity compared every pair (bench/stories.py measur
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from math import ceil
+
+import numpy as np
 
 from core.config import Grouping
 from transform.records import Doc
@@ -62,41 +64,56 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
     docs = {d.article_id: d for d in pool}
     window = timedelta(days=window_days)
     days_around = sorted(range(-ceil(window_days), ceil(window_days) + 1), key=abs)  # nearest day first
-    # key -> day (ordinal) -> placed articles carrying it, in the order they were added; and per key, how many
-    index: dict[str, dict[int, list[tuple[datetime, str]]]] = {}
+    # key -> day (ordinal) -> placed articles carrying it (their time and row), in the order they were added;
+    # and per key, how many
+    index: dict[str, dict[int, list[tuple[datetime, int]]]] = {}
     carrying: Counter[str] = Counter(key_counts or {})
-
     with_terms = keywords_are_keys(threshold)
-
-    def keys(d: Doc) -> set[str]:
-        out = {"e:" + e.casefold() for e in d.entities[:STORY_ENTITIES]}
-        return out | {"t:" + t for t in d.keywords} if with_terms else out
-
-    def add(d: Doc, count: bool = True) -> None:
-        for key in keys(d):
-            index.setdefault(key, {}).setdefault(d.at.toordinal(), []).append((d.at, d.article_id))
-            if count:
-                carrying[key] += 1
-
-    entity_sets: dict[str, frozenset[str]] = {}
+    tops: dict[str, frozenset[str]] = {}  # per article, folded once
 
     def top(d: Doc) -> frozenset[str]:
-        if (found := entity_sets.get(d.article_id)) is None:
-            found = entity_sets[d.article_id] = frozenset(e.casefold() for e in d.entities[:STORY_ENTITIES])
+        if (found := tops.get(d.article_id)) is None:
+            found = tops[d.article_id] = frozenset(e.casefold() for e in d.entities[:STORY_ENTITIES])
         return found
 
-    def candidates(d: Doc) -> set[str]:
-        found: set[str] = set()
-        day = d.at.toordinal()
-        for key in sorted(keys(d), key=lambda k: (carrying[k], k)):  # rarest first
+    def keys(d: Doc) -> set[str]:
+        out = {"e:" + e for e in top(d)}
+        return out | {"t:" + t for t in d.keywords} if with_terms else out
+
+    ids = sorted(docs)  # an article's row: its place in id order, so rows sort as ids do
+    overlaps = _Overlaps([docs[a] for a in ids], top)
+    new = sorted((docs[a] for a in place if a in docs and docs[a].duplicate_of is None), key=Doc.order)
+    wanted = set().union(*(keys(d) for d in new))  # the keys placement looks up: only those are indexed
+
+    def add(d: Doc, row: int, key_set: set[str], count: bool = True) -> None:
+        entry, day = (d.at, row), d.at.toordinal()
+        for key in key_set:
+            by_day = index.get(key)
+            if by_day is None:
+                by_day = index[key] = {}
+            on_day = by_day.get(day)
+            if on_day is None:
+                by_day[day] = [entry]
+            else:
+                on_day.append(entry)
+        if count:
+            carrying.update(key_set)
+
+    def candidates(d: Doc, key_set: set[str]) -> set[int]:
+        found: set[int] = set()
+        day, at = d.at.toordinal(), d.at
+        for key in sorted(key_set, key=lambda k: (carrying[k], k)):  # rarest first
             by_day = index.get(key)
             if not by_day:
                 continue
             taken = 0
             for delta in days_around:  # the nearest days first, the latest added first within a day
-                for at, article_id in reversed(by_day.get(day + delta, ())):
-                    if abs(at - d.at) <= window:
-                        found.add(article_id)
+                on_day = by_day.get(day + delta)
+                if not on_day:
+                    continue
+                for other_at, row in reversed(on_day):
+                    if abs(other_at - at) <= window:
+                        found.add(row)
                         taken += 1
                         if taken >= MAX_PER_KEY:
                             break
@@ -107,24 +124,85 @@ def assign_stories(pool: Iterable[Doc], place: set[str], threshold: float = DEFA
         return found
 
     for d in sorted((d for d in docs.values() if d.story_id and d.article_id not in place and d.duplicate_of is None),
-                    key=Doc.order):
-        add(d, count=key_counts is None)  # given counts already include the stored articles
+                    key=Doc.order):  # given counts already include the stored articles
+        add(d, overlaps.row[d.article_id], keys(d) & wanted, count=key_counts is None)
     out: dict[str, str] = {}
-    for d in sorted((docs[a] for a in place if a in docs and docs[a].duplicate_of is None), key=Doc.order):
-        best, best_score = None, 0.0
-        d_top, d_words = top(d), d.keywords
-        for other in sorted(candidates(d)):  # similarity(d, o), each article's entity set folded once
-            o = docs[other]
-            sim = ENTITY_WEIGHT * _overlap(d_top, top(o)) + TERM_WEIGHT * _overlap(d_words, o.keywords)
-            if sim > best_score:
-                best, best_score = o, sim
-        d.story_id = best.story_id if best is not None and best_score >= threshold and best.story_id else \
-            d.article_id
+    for d in new:
+        key_set, row = keys(d), overlaps.row[d.article_id]
+        found = np.array(sorted(candidates(d, key_set)), dtype=np.int64)
+        d.story_id = d.article_id
+        if len(found):
+            sims = overlaps.similarities(row, found)
+            at = int(sims.argmax())  # the first best, in id order: as a loop keeping the first strictly greater
+            best = docs[ids[found[at]]]
+            if sims[at] > 0.0 and sims[at] >= threshold and best.story_id:
+                d.story_id = best.story_id
         out[d.article_id] = d.story_id
-        add(d)
+        add(d, row, key_set)
     for d in docs.values():  # copies follow their representative
         if d.duplicate_of and (d.article_id in place or d.duplicate_of in out):
             rep = docs.get(d.duplicate_of)
             story = out.get(d.duplicate_of) or (rep.story_id if rep else None) or d.article_id
             d.story_id = out[d.article_id] = story
     return out
+
+
+class _Overlaps:
+    """similarity() of one article with many at once: each article's top entities and keywords as rows of
+    two 0/1 matrices in compressed sparse rows (feature ids of each row, one after the other), so the
+    overlaps with a new article's candidates are a few array operations (numpy). Placing a batch compares
+    each new article with up to MAX_CANDIDATES others, a million pairs for 5,000 articles. The arithmetic is
+    similarity()'s, operation for operation, in float64, so the scores are the same numbers, and placement
+    the same (assign_stories of 5,000 new articles against 65,000 stored ones, the density of ten million
+    articles a year: 14.4 s one pair at a time, 6.5 s with this and rows for ids; the same stories)."""
+
+    def __init__(self, docs: Iterable[Doc], top: Callable[[Doc], frozenset[str]]):
+        self.row: dict[str, int] = {}
+        self.top = top
+        self.entity_ids: dict[str, int] = {}
+        self.term_ids: dict[str, int] = {}
+        e_cols: list[int] = []
+        t_cols: list[int] = []
+        e_ptr, t_ptr = [0], [0]
+        for d in docs:
+            self.row[d.article_id] = len(self.row)
+            e_cols.extend(self.entity_ids.setdefault(e, len(self.entity_ids)) for e in top(d))
+            t_cols.extend(self.term_ids.setdefault(t, len(self.term_ids)) for t in d.keywords)
+            e_ptr.append(len(e_cols))
+            t_ptr.append(len(t_cols))
+        self.entities = _Rows(e_cols, e_ptr, len(self.entity_ids))
+        self.terms = _Rows(t_cols, t_ptr, len(self.term_ids))
+
+    def similarities(self, mine: int, rows: np.ndarray) -> np.ndarray:
+        """similarity() of the article of row `mine` with those of `rows`, as an array in their order."""
+        entity = self.entities.overlaps(mine, rows)
+        term = self.terms.overlaps(mine, rows)
+        return ENTITY_WEIGHT * entity + TERM_WEIGHT * term
+
+
+class _Rows:
+    """Sets as rows of feature ids (compressed sparse rows: row r is cols[ptr[r]:ptr[r + 1]])."""
+
+    def __init__(self, cols: list[int], ptr: list[int], width: int):
+        self.cols = np.asarray(cols, dtype=np.int64)
+        self.ptr = np.asarray(ptr, dtype=np.int64)
+        self.size = np.diff(self.ptr)
+        self.marked = np.zeros(width + 1, dtype=np.int64)  # the features of the set being compared, as 1s
+
+    def overlaps(self, mine: int, rows: np.ndarray) -> np.ndarray:
+        """_overlap(A, B) of set A = row `mine` with each row of `rows`: |A & B| / min(|A|, |B|), 0 where
+        either set is empty."""
+        own = self.cols[self.ptr[mine]:self.ptr[mine + 1]]
+        sizes = self.size[rows]
+        if not len(own) or not len(rows):
+            return np.zeros(len(rows))
+        starts = self.ptr[rows]
+        ends = np.cumsum(sizes)
+        begins = ends - sizes
+        at = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - begins, sizes)
+        self.marked[own] = 1
+        hits = np.concatenate(([0], np.cumsum(self.marked[self.cols[at]])))
+        self.marked[own] = 0
+        shared = (hits[ends] - hits[begins]).astype(np.float64)
+        smaller = np.minimum(sizes, len(own)).astype(np.float64)
+        return np.divide(shared, smaller, out=np.zeros(len(rows)), where=smaller > 0)
