@@ -18,11 +18,21 @@ ENTITIES = 50_000
 SLICE = 1_000_000  # articles generated and loaded at a time by build()
 TYPES = ["PERSON", "ORG", "GPE", "NORP", "LOC"]
 
-STORY_SQL = """
+
+
+def article_id(number: str) -> str:
+    """SQL for the id of synthetic article `number` (an SQL expression): 16 hex digits of a hash, like
+    newsmon's own ids (newsmon.stage.article_id: SHA-1 of the canonical URL), so that ids of one batch are
+    spread over the whole key range as in a real warehouse, not in order as counters would be (DuckDB
+    skips row groups by the min and max of a column: ordered ids would make every lookup by id look cheap)."""
+    return f"substr(md5('article ' || cast({number} as varchar)), 1, 16)"
+
+
+NUMBER = "cast(substr(url, 22) as bigint)"  # an article's number, from its URL https://news.example/<number>
+STORY_SQL = f"""
 update articles set
-    story_id = 'a' || lpad(cast(cast(substr(article_id, 2) as bigint) // 8 * 8 as varchar), 9, '0'),
-    duplicate_of = case when cast(substr(article_id, 2) as bigint) % 20 = 1
-                        then 'a' || lpad(cast(cast(substr(article_id, 2) as bigint) - 1 as varchar), 9, '0') end;
+    story_id = {article_id(f"{NUMBER} // 8 * 8")},
+    duplicate_of = case when {NUMBER} % 20 = 1 then {article_id(f"{NUMBER} - 1")} end;
 delete from stories;
 insert into stories
 with members as (
@@ -82,7 +92,7 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
     con.execute(f"""
         copy (
             select
-                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                {article_id('i')} as article_id,
                 'https://news.example/' || i as url,
                 'https://news.example/' || i as canonical_url,
                 'Synthetic story ' || i as title,
@@ -111,7 +121,7 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
     con.execute(f"""
         copy (
             select
-                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                {article_id('i')} as article_id,
                 unhex(repeat(md5(s || 'a') || md5(s || 'b') || md5(s || 'c') || md5(s || 'd'), 8)) as minhash,
                 list_transform(range(10), lambda k: 'word' || ((i // 8 * 10 + k) % 20000)) as keywords
             from (select i, cast(i - (i % 20 = 1)::int as varchar) as s from range({first}, {first + articles}) as t(i))
@@ -139,7 +149,7 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
             from range({first}, {first + articles}) as a(i), range({per_article}) as b(j)
         )
         select
-            'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+            {article_id('i')} as article_id,
             'e' || lpad(cast(case when i - {origin} > {whole} * 11 // 12 and j = 0 then 100 + i % 100
                                   else cast(floor({ENTITIES} * u * u * u) as bigint) end as varchar), 6, '0')
                 as entity_id,
@@ -163,7 +173,7 @@ def generate(folder: Path, articles: int, per_article: int, checked_at: str = "2
                 cast(null as varchar) as detail,
                 200 as http_status,
                 'https://news.example/' || i as final_url,
-                'a' || lpad(cast(i as varchar), 9, '0') as article_id,
+                {article_id('i')} as article_id,
                 case when i % 10 = 3 then 'search' when i % 10 = 7 then 'feed' else 'linked' end as relation,
                 case when i % 10 in (3, 7) then null else 1 end as hops,
                 cast(null as varchar) as discovered_from,
