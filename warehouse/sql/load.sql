@@ -100,14 +100,16 @@ select * from read_parquet($entity_aliases)
 on conflict do nothing;
 
 -- name: delete_mentions
-delete from mentions where article_id in (select article_id from read_parquet($articles));
+-- only articles stored before can have rows (batch_before): a batch of new articles deletes nothing, without
+-- reading the table (its ids are hashes: looking them up reads every row, 20 million at a million articles)
+delete from mentions where article_id in (select article_id from batch_before);
 
 -- name: insert_mentions
 insert into mentions by name
 select * from read_parquet($mentions);
 
 -- name: delete_article_entities
-delete from article_entities where article_id in (select article_id from read_parquet($articles));
+delete from article_entities where article_id in (select article_id from batch_before);
 
 -- name: insert_article_entities
 insert into article_entities by name
