@@ -19,9 +19,10 @@ bytes its publish writes.
 
 Disk: the warehouse and the two generations of its readers' copy take about 3 x 1.7-1.9 GB per million
 articles (10,000,000: 50 GB), plus a slice's generated batch (0.4 GB; build() generates and loads a million
-at a time) and DuckDB's temporary files while it is built. About 40 minutes at 10,000,000 on 2 cores. The
-warehouse is published twice before the cycle, so the cycle's publish brings a generation up to date
-rather than creating it.
+at a time) and DuckDB's temporary files while it is built. At 10,000,000 on 2 cores: about 40 minutes with
+counter ids (before hashed ids); with hashed ids a million articles' bulk load grows from 86 s to 130-340 s
+past three million, so well over an hour. The warehouse is published twice before the cycle, so the cycle's
+publish brings a generation up to date rather than creating it.
 
 --backfill N also loads N articles (a year of them) in one batch into an empty warehouse: the first load of
 a long-followed story, or a backfill.
