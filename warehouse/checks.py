@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, one, snapshot_path
+from warehouse.db import connect, one, set_setting, setting, snapshot_path
 from warehouse.sqlfile import named_statements
 
 CHECKS_SQL = resources.files("warehouse") / "sql" / "checks.sql"
@@ -78,7 +78,7 @@ def note_last_rows(con: duckdb.DuckDBPyConnection) -> None:
     """At the end of a load (in its transaction): the row counts of LOADED_LAST, in the warehouse setting
     last_load_rows, so that the checks know whether anything changed those tables since."""
     counts = {table: one(con, f"select count(*) from {table}")[0] for table in LOADED_LAST}
-    con.execute("insert or replace into warehouse_settings values ('last_load_rows', ?)", [json.dumps(counts)])
+    set_setting(con, "last_load_rows", json.dumps(counts))
 
 
 def _last_rows(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> int:
@@ -88,9 +88,9 @@ def _last_rows(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> int:
     the last load left (setting last_load_rows: nothing appended or deleted since) and holds `rows` rows of
     the batch's articles. Otherwise (a row added or lost since, or the batch is not the last load) the checks
     read every row, and name what is wrong."""
-    row = con.execute("select value from warehouse_settings where key = 'last_load_rows'").fetchone()
+    noted = setting(con, "last_load_rows")
     count = one(con, f"select count(*) from {table}")[0]
-    if row is None or json.loads(row[0]).get(table) != count:
+    if noted is None or json.loads(noted).get(table) != count:
         return 0
     start = max(0, count - rows)
     found = one(con, f"select count(*) from {table} as t semi join check_articles as c on c.article_id = t.article_id "

@@ -44,6 +44,16 @@ def rollback(con: duckdb.DuckDBPyConnection, error: Exception) -> None:
         error.add_note(f"(then rollback: {second})")
 
 
+def setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """The value of `key` in warehouse_settings, or None when it has no row."""
+    row = con.execute("select value from warehouse_settings where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("insert or replace into warehouse_settings values (?, ?)", [key, value])
+
+
 class MigrationChanged(RuntimeError):
     """A migration file differs from the one this warehouse applied: migrations are immutable."""
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from warehouse.db import one, read_connection, writer
+from warehouse.db import one, read_connection, rollback, set_setting, setting, writer
 from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
 REFRESH_SQL = SQL / "refresh_days.sql"
 Table = tuple[list[str], list[tuple]]
+T = TypeVar("T")
 
 
 class UnknownEntity(LookupError):
@@ -171,35 +174,39 @@ def close_months(con: duckdb.DuckDBPyConnection, today: date | None = None) -> i
 
 def close_months_of(db_path: str | Path, today: date | None = None) -> int:
     """close_months in a transaction of its own on the warehouse at `db_path`; the rows rewritten."""
+    return _in_transaction(db_path, lambda con: close_months(con, today))
+
+
+def _in_transaction(db_path: str | Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """`work` on the writer's connection in one transaction, committed, or rolled back when it fails."""
     with writer(db_path) as con:
         con.execute("begin transaction")
         try:
-            moved = close_months(con, today)
+            done = work(con)
             con.execute("commit")
-        except Exception:
-            con.execute("rollback")
+        except Exception as exc:
+            rollback(con, exc)
             raise
-    return moved
+    return done
 
 
 def _sorted_before(con: duckdb.DuckDBPyConnection) -> date | None:
-    row = con.execute("select value from warehouse_settings where key = 'marts_sorted_before'").fetchone()
-    return date.fromisoformat(row[0]) if row and row[0] else None
+    value = setting(con, "marts_sorted_before")
+    return date.fromisoformat(value) if value else None
 
 
 def _set_sorted_before(con: duckdb.DuckDBPyConnection, month: date) -> None:
-    con.execute("insert or replace into warehouse_settings values ('marts_sorted_before', ?)", [month.isoformat()])
+    set_setting(con, "marts_sorted_before", month.isoformat())
 
 
 def _scattered_days(con: duckdb.DuckDBPyConnection) -> set[date]:
-    row = con.execute("select value from warehouse_settings where key = 'marts_scattered_days'").fetchone()
-    return {date.fromisoformat(d) for d in json.loads(row[0])} if row else set()
+    value = setting(con, "marts_scattered_days")
+    return {date.fromisoformat(d) for d in json.loads(value)} if value else set()
 
 
 def _keep_scattered_days(con: duckdb.DuckDBPyConnection, days: set[date], stored: set[date]) -> None:
     if days != stored:
-        con.execute("insert or replace into warehouse_settings values ('marts_scattered_days', ?)",
-                    [json.dumps(sorted(d.isoformat() for d in days))])
+        set_setting(con, "marts_scattered_days", json.dumps(sorted(d.isoformat() for d in days)))
 
 
 def _next_month(month: date) -> date:
@@ -225,12 +232,4 @@ def rebuild_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def refresh_marts(db_path: str | Path) -> dict[str, int]:
     """Rebuild the trend tables in one transaction (loads do this too); return row counts."""
-    with writer(db_path) as con:
-        con.execute("begin transaction")
-        try:
-            counts = rebuild_marts(con)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    return counts
+    return _in_transaction(db_path, rebuild_marts)
