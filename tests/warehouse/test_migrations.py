@@ -4,7 +4,7 @@ a shipped migration that changed after a warehouse applied it is refused."""
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -12,9 +12,10 @@ import pytest
 
 from newsmon.stage import load_batch
 from tests.conftest import FIXTURES, read_rows
-from tests.warehouse.test_warehouse import sample_batch
-from tests.warehouse.undo import undo_0014
-from warehouse.checks import load_checks, run_checks
+from tests.warehouse.test_warehouse import article, sample_batch
+from tests.warehouse.undo import KEYED_BEFORE_0016, undo_0014, undo_0016
+from warehouse.batch import write_table
+from warehouse.checks import DataCheckFailed, load_checks, run_checks
 from warehouse.db import MIGRATIONS, MigrationChanged, connect, migrations, publish
 from warehouse.trends import cooccurring, rising
 
@@ -108,5 +109,49 @@ def test_a_version_13_warehouse_keeps_its_mentions_without_their_key_index(tmp_p
     connect(db).close()  # migrates
     assert (read_rows(db, "select * from mentions"), read_rows(db, "select * from article_entities")) == before
     keys = read_rows(db, "select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'")
-    assert {"mentions", "article_entities"}.isdisjoint(t for (t,) in keys) and ("articles",) in keys
+    assert {"mentions", "article_entities"}.isdisjoint(t for (t,) in keys) and ("entities",) in keys
     assert "mentions_unique" in {name for name, _ in load_checks()}
+
+
+def test_a_version_15_warehouse_keeps_its_articles_urls_signatures_and_stories_without_their_key_indexes(tmp_path):
+    """Migration 0016 rebuilds the four tables keyed by hashes or URLs without primary keys: same rows in the
+    same order, columns still not null, comments kept; loads still upsert (a changed article gets version 2)
+    and a second row for a key is then a data check's failure."""
+    db = tmp_path / "v15.duckdb"
+    signatures = [{"article_id": a, "keywords": ["jinping", "putin", word]}
+                  for a, word in (("a1", "met"), ("a2", "spoke"))]
+    first = sample_batch(tmp_path)
+    write_table(first, "article_signatures", signatures)
+    load_batch(db, first)
+    con = duckdb.connect(str(db))
+    undo_0016(con)
+    assert {t for (t,) in con.execute("select table_name from duckdb_constraints() "
+                                      "where constraint_type = 'PRIMARY KEY'").fetchall()} >= set(KEYED_BEFORE_0016)
+    before = {t: con.execute(f"select * from {t}").fetchall() for t in KEYED_BEFORE_0016}
+    assert all(before.values())
+    con.close()
+    connect(db).close()  # migrates
+    assert {t: read_rows(db, f"select * from {t}") for t in KEYED_BEFORE_0016} == before
+    keys = {t for (t,) in read_rows(db, "select table_name from duckdb_constraints() "
+                                        "where constraint_type = 'PRIMARY KEY'")}
+    assert keys.isdisjoint(KEYED_BEFORE_0016) and "entities" in keys
+    assert read_rows(db, "select count(*) from duckdb_columns() where table_name in "
+                     "('articles', 'urls', 'article_signatures', 'stories') and comment is null") == [(0,)]
+    assert read_rows(db, "select is_nullable from duckdb_columns() "
+                     "where table_name = 'articles' and column_name = 'article_id'") == [(False,)]
+    changed = sample_batch(tmp_path, "b2", checked=datetime(2022, 6, 16, 9))
+    text = "Xi Jinping met Vladimir Putin. They spoke again."
+    write_table(changed, "articles", [article("a1", 14, text), article("a2", 15, text)])
+    write_table(changed, "article_signatures", signatures)
+    load_batch(db, changed)  # the same articles and URL again: upserted, not added
+    assert read_rows(db, "select article_id, version from articles order by 1") == [("a1", 2), ("a2", 2)]
+    assert read_rows(db, "select count(*), count(distinct url) from urls") == [(1, 1)]
+    assert read_rows(db, "select count(*) from article_signatures") == [(2,)]
+    con = duckdb.connect(str(db))
+    for table in KEYED_BEFORE_0016:  # what the keys refused is now a check's failure
+        con.execute(f"insert into {table} select * from {table} limit 1")
+    con.close()
+    with pytest.raises(DataCheckFailed) as failed:
+        run_checks(db, changed)
+    for check in ("articles_unique", "urls_unique", "article_signatures_unique", "stories_unique"):
+        assert f"{check} (1 rows" in str(failed.value)

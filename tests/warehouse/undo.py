@@ -28,3 +28,21 @@ def undo_0014(con: duckdb.DuckDBPyConnection) -> None:
                         con.execute(f"select column_name, column_type from (describe {table}_keyed)").fetchall())
         con.execute(f"create table {table} ({ddl}, primary key ({key}))")
         con.execute(f"drop table {table}_keyed")
+
+
+KEYED_BEFORE_0016 = {"articles": "article_id", "urls": "url", "article_signatures": "article_id",
+                     "stories": "story_id"}
+
+
+def undo_0016(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse as version 15 left it: articles, urls, article_signatures and stories with their primary
+    keys (rows and their order kept)."""
+    con.execute("delete from schema_migrations where version >= 16")
+    for table, key in KEYED_BEFORE_0016.items():
+        con.execute(f"create table {table}_unkeyed as select * from {table}")
+        con.execute(f"drop table {table}")
+        ddl = ", ".join(f"{name} {kind}" + (" primary key" if name == key else "") for name, kind in
+                        con.execute(f"select column_name, column_type from (describe {table}_unkeyed)").fetchall())
+        con.execute(f"create table {table} ({ddl})")
+        con.execute(f"insert into {table} select * from {table}_unkeyed")
+        con.execute(f"drop table {table}_unkeyed")

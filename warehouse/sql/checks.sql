@@ -1,10 +1,37 @@
 -- Data checks run after every load. Each query returns the offending rows; any row fails the run.
 -- Row-level checks look at the batch's rows (temp tables check_articles, check_urls: the article ids and
 -- URLs the load wrote, or every row when checking the whole warehouse); entity-level checks look at the
--- whole entities tables, which stay small. Unique keys are primary keys, enforced by DuckDB itself, except
--- those of the two largest tables (mentions, article_entities: no index since migration 0014), checked here.
+-- whole entities tables, which stay small. The entities tables' keys are primary keys, enforced by DuckDB
+-- itself; the others' (mentions and article_entities since migration 0014; articles, urls, article_signatures
+-- and stories since 0016) have no index and are checked here, for the batch's rows.
 -- Those two are read through the temp views loaded_mentions and loaded_article_entities: the rows at their end
 -- that hold the batch's (a load appends its articles' rows), or every row (warehouse.checks._last_rows).
+-- name: articles_unique
+select a.article_id, count(*) as n
+from articles as a semi join check_articles as c on c.article_id = a.article_id
+group by all
+having count(*) > 1;
+-- name: article_signatures_unique
+select s.article_id, count(*) as n
+from article_signatures as s semi join check_articles as c on c.article_id = s.article_id
+group by all
+having count(*) > 1;
+-- name: stories_unique
+-- the stories of the batch's articles
+with batch_stories as (
+    select distinct a.story_id from articles as a semi join check_articles as c on c.article_id = a.article_id
+    where a.story_id is not null
+)
+
+select s.story_id, count(*) as n
+from stories as s semi join batch_stories as b on b.story_id = s.story_id
+group by all
+having count(*) > 1;
+-- name: urls_unique
+select u.url, count(*) as n
+from urls as u semi join check_urls as c on c.url = u.url
+group by all
+having count(*) > 1;
 -- name: articles_canonical_url_unique
 select a.canonical_url, count(*) as n
 from articles as a

@@ -1,7 +1,8 @@
 -- The single writer's load, statement by statement, inside one transaction (warehouse/load.py).
 -- Parameters: $articles, $entities, $entity_aliases, $mentions, $article_entities, $urls,
 -- $article_signatures, $searches (Parquet paths).
--- Rows are upserted by key; a changed article (new content hash) gets version + 1.
+-- Rows are upserted by key (merge into; only entities and aliases have an index); a changed article (new
+-- content hash) gets version + 1.
 
 -- name: batch_before
 -- the batch's articles as stored before this load: their old days and times (grouping.sql replaces their keys)
@@ -19,40 +20,38 @@ select distinct trend_day as day
 from batch_before;
 
 -- name: upsert_articles
-insert into articles by name
-select
-    *,
-    md5(text) as content_hash,
-    1 as version,
-    cast(null as timestamp) as removed_at
-from read_parquet($articles)
-on conflict (article_id) do update set
-    url = excluded.url,
-    canonical_url = excluded.canonical_url,
-    title = excluded.title,
-    authors = excluded.authors,
-    published_at = excluded.published_at,
-    published_source = excluded.published_source,
-    published_day = excluded.published_day,
-    published_offset_min = excluded.published_offset_min,
-    modified_at = excluded.modified_at,
-    modified_source = excluded.modified_source,
-    fetched_at = excluded.fetched_at,
-    language = excluded.language,
-    site_name = excluded.site_name,
-    text = excluded.text,
-    word_count = excluded.word_count,
-    relation = excluded.relation,
-    hops = excluded.hops,
-    relevance = excluded.relevance,
-    related_via = excluded.related_via,
-    raw_sha256 = excluded.raw_sha256,
+-- matched by a hash join on the batch's ids (no index since migration 0016)
+merge into articles
+using (select *, md5(text) as content_hash from read_parquet($articles)) as b
+on articles.article_id = b.article_id
+when matched then update set
+    url = b.url,
+    canonical_url = b.canonical_url,
+    title = b.title,
+    authors = b.authors,
+    published_at = b.published_at,
+    published_source = b.published_source,
+    published_day = b.published_day,
+    published_offset_min = b.published_offset_min,
+    modified_at = b.modified_at,
+    modified_source = b.modified_source,
+    fetched_at = b.fetched_at,
+    language = b.language,
+    site_name = b.site_name,
+    text = b.text,
+    word_count = b.word_count,
+    relation = b.relation,
+    hops = b.hops,
+    relevance = b.relevance,
+    related_via = b.related_via,
+    raw_sha256 = b.raw_sha256,
     version = case
-        when articles.content_hash is distinct from excluded.content_hash then articles.version + 1
+        when articles.content_hash is distinct from b.content_hash then articles.version + 1
         else articles.version
     end,
-    content_hash = excluded.content_hash,
-    removed_at = null;
+    content_hash = b.content_hash,
+    removed_at = null
+when not matched then insert by name;
 
 -- name: set_trend_day
 -- the day each loaded article counts on (macro trend_day_of, migration 0011)
@@ -67,16 +66,20 @@ where article_id in (select article_id from read_parquet($articles));
 
 -- name: upsert_signatures
 -- with the article's time: loads read their grouping window's signatures by it (migration 0012)
-insert into article_signatures by name
-select
-    s.*,
-    coalesce(a.published_at, a.fetched_at) as article_at
-from read_parquet($article_signatures) as s
-left join read_parquet($articles) as a on a.article_id = s.article_id
-on conflict (article_id) do update set
-    minhash = excluded.minhash,
-    keywords = excluded.keywords,
-    article_at = excluded.article_at;
+merge into article_signatures
+using (
+    select
+        s.*,
+        coalesce(a.published_at, a.fetched_at) as article_at
+    from read_parquet($article_signatures) as s
+    left join read_parquet($articles) as a on a.article_id = s.article_id
+) as b
+on article_signatures.article_id = b.article_id
+when matched then update set
+    minhash = b.minhash,
+    keywords = b.keywords,
+    article_at = b.article_at
+when not matched then insert by name;
 
 -- name: insert_searches
 insert into searches by name
@@ -116,29 +119,31 @@ insert into article_entities by name
 select * from read_parquet($article_entities);
 
 -- name: upsert_urls
-insert into urls by name
-select * from read_parquet($urls)
-on conflict (url) do update set
-    state = excluded.state,
-    detail = excluded.detail,
-    http_status = excluded.http_status,
-    final_url = excluded.final_url,
-    article_id = excluded.article_id,
-    relation = excluded.relation,
-    hops = excluded.hops,
-    discovered_from = excluded.discovered_from,
-    last_checked_at = excluded.last_checked_at,
-    run_id = excluded.run_id,
-    etag = excluded.etag,
-    last_modified = excluded.last_modified,
-    raw_sha256 = excluded.raw_sha256,
-    content_type = excluded.content_type,
-    last_changed_at = excluded.last_changed_at,
-    next_due_at = excluded.next_due_at,
-    fetches = coalesce(urls.fetches, 0) + excluded.fetches,
-    is_feed = excluded.is_feed,
-    search_provider = coalesce(excluded.search_provider, urls.search_provider),
-    search_query = coalesce(excluded.search_query, urls.search_query);
+merge into urls
+using (select * from read_parquet($urls)) as b
+on urls.url = b.url
+when matched then update set
+    state = b.state,
+    detail = b.detail,
+    http_status = b.http_status,
+    final_url = b.final_url,
+    article_id = b.article_id,
+    relation = b.relation,
+    hops = b.hops,
+    discovered_from = b.discovered_from,
+    last_checked_at = b.last_checked_at,
+    run_id = b.run_id,
+    etag = b.etag,
+    last_modified = b.last_modified,
+    raw_sha256 = b.raw_sha256,
+    content_type = b.content_type,
+    last_changed_at = b.last_changed_at,
+    next_due_at = b.next_due_at,
+    fetches = coalesce(urls.fetches, 0) + b.fetches,
+    is_feed = b.is_feed,
+    search_provider = coalesce(b.search_provider, urls.search_provider),
+    search_query = coalesce(b.search_query, urls.search_query)
+when not matched then insert by name;
 
 -- name: touched_days_merges
 insert into touched_days
