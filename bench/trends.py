@@ -36,7 +36,8 @@ def row_by_row_rate(folder: Path, sample: int) -> float:
     src.close()
     con = connect(folder.parent / "row_by_row.duckdb")
     started = time.perf_counter()
-    con.executemany("insert into mentions values (?, ?, ?, ?, ?, ?)", rows)
+    con.executemany("insert into mentions (article_id, entity_id, surface, start_char, end_char, label) "
+                    "values (?, ?, ?, ?, ?, ?)", rows)
     elapsed = time.perf_counter() - started
     con.close()
     return len(rows) / elapsed

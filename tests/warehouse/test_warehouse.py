@@ -162,10 +162,15 @@ def test_checks_catch_bad_rows(tmp_path):
     load_batch(db, sample_batch(tmp_path))
     con = connect(db)
     con.execute("insert into entities values ('e9', 'Tuesday', 'DATE', now()::timestamp, null, null)")
-    con.execute("insert into mentions values ('a2', 'e2', 'Wrong', 20, 25, 'PERSON')")
+    con.execute("insert into mentions select 'a2', 'e2', 'Wrong', 20, 25, 'PERSON', published_at from articles "
+                "where article_id = 'a2'")
     # the keys of the two largest tables are checked, not indexed (migration 0014)
     con.execute("insert into mentions select * from mentions where article_id = 'a1' limit 1")
-    con.execute("insert into article_entities values ('a1', 'e1', 1, 0, true, 0.9), ('a1', 'e1', 1, 0, true, 0.9)")
+    con.execute("insert into article_entities select 'a1', 'e1', 1, 0, true, 0.9, published_at from articles, range(2) "
+                "where article_id = 'a1'")
+    # the article's time they carry is the article's (migration 0017)
+    con.execute("update mentions set article_at = article_at + interval 1 hour where article_id = 'a1' "
+                "and start_char = 15")
     con.execute("update articles set duplicate_of = 'a9' where article_id = 'a2'")  # a copy of nothing stored
     con.execute("update urls set article_id = 'a8' where article_id = 'a1'")  # a stored URL without its article
     con.close()
@@ -173,6 +178,7 @@ def test_checks_catch_bad_rows(tmp_path):
         run_checks(db)
     assert "entities_type_accepted" in str(err.value)
     assert "mentions_offsets_match_text" in str(err.value)
+    assert "mentions_article_time (1 rows, e.g. ('mentions', 'a1'" in str(err.value)
     assert "mentions_unique" in str(err.value)
     assert "article_entities_unique" in str(err.value)
     assert "duplicates_point_at_representatives" in str(err.value)

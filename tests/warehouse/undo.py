@@ -19,13 +19,15 @@ def undo_0013(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def undo_0014(con: duckdb.DuckDBPyConnection) -> None:
-    """A warehouse as version 13 left it: mentions and article_entities with their primary keys."""
+    """A warehouse as version 13 left it: mentions and article_entities with their primary keys (and without
+    the article's time, migration 0017)."""
     con.execute("delete from schema_migrations where version >= 14")
     for table, key in (("mentions", "article_id, start_char"), ("article_entities", "article_id, entity_id")):
         con.execute(f"create table {table}_keyed as select * from {table} limit 0")
         con.execute(f"drop table {table}")
         ddl = ", ".join(f"{name} {kind} not null" for name, kind in
-                        con.execute(f"select column_name, column_type from (describe {table}_keyed)").fetchall())
+                        con.execute(f"select column_name, column_type from (describe {table}_keyed) "
+                                    "where column_name <> 'article_at'").fetchall())
         con.execute(f"create table {table} ({ddl}, primary key ({key}))")
         con.execute(f"drop table {table}_keyed")
 

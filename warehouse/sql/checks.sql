@@ -68,6 +68,25 @@ select ae.article_id, ae.entity_id, count(*) as n
 from loaded_article_entities as ae semi join check_articles as c on c.article_id = ae.article_id
 group by all
 having count(*) > 1;
+-- name: mentions_article_time
+-- the article's time each row of the batch carries (migration 0017) is its article's: the marts read them by it
+with batch_times as (
+    select a.article_id, coalesce(a.published_at, a.fetched_at) as article_at
+    from articles as a semi join check_articles as c on c.article_id = a.article_id
+),
+
+batch_rows as (
+    select 'mentions' as tbl, m.article_id, m.article_at from loaded_mentions as m
+    semi join check_articles as c on c.article_id = m.article_id
+    union all
+    select 'article_entities' as tbl, ae.article_id, ae.article_at from loaded_article_entities as ae
+    semi join check_articles as c on c.article_id = ae.article_id
+)
+
+select r.tbl, r.article_id, r.article_at, t.article_at as article_time
+from batch_rows as r
+left join batch_times as t on t.article_id = r.article_id
+where r.article_at is distinct from t.article_at;
 -- name: mentions_entity_exists
 select m.entity_id from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
 anti join entities as e on e.entity_id = m.entity_id;

@@ -104,19 +104,33 @@ on conflict do nothing;
 
 -- name: delete_mentions
 -- only articles stored before can have rows (batch_before): a batch of new articles deletes nothing, without
--- reading the table (its ids are hashes: looking them up reads every row, 20 million at a million articles)
-delete from mentions where article_id in (select article_id from batch_before);
+-- reading the table (its ids are hashes: looking them up reads every row, 20 million at a million articles);
+-- joined on the article's time too, only the row groups of the stored articles' times are read (migration 0017)
+delete from mentions as m
+using batch_before as b
+where m.article_id = b.article_id and m.article_at = b.article_at;
 
 -- name: insert_mentions
+-- with the article's time, from the batch's articles (data check mentions_article_time)
 insert into mentions by name
-select * from read_parquet($mentions);
+select
+    m.*,
+    coalesce(a.published_at, a.fetched_at) as article_at
+from read_parquet($mentions) as m
+left join read_parquet($articles) as a on a.article_id = m.article_id;
 
 -- name: delete_article_entities
-delete from article_entities where article_id in (select article_id from batch_before);
+delete from article_entities as ae
+using batch_before as b
+where ae.article_id = b.article_id and ae.article_at = b.article_at;
 
 -- name: insert_article_entities
 insert into article_entities by name
-select * from read_parquet($article_entities);
+select
+    ae.*,
+    coalesce(a.published_at, a.fetched_at) as article_at
+from read_parquet($article_entities) as ae
+left join read_parquet($articles) as a on a.article_id = ae.article_id;
 
 -- name: upsert_urls
 merge into urls
