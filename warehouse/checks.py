@@ -47,6 +47,10 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
         con.execute("create temp table check_ledger (url varchar, state varchar, article_id varchar)")
         for table in LOADED_LAST:
             con.execute(f"create temp view loaded_{table} as select * from {table}")
+        for name, (table, _, _) in BATCH_ROWS.items():  # every row: views, not copies
+            con.execute(f"create temp view {name} as select * from {table}")
+        for name, sql in BATCH_KEYS.items():
+            con.execute(f"create temp view {name} as {sql}")
         return
     from core import storage
     from warehouse.batch import verified_tables
@@ -65,6 +69,30 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
             rows = one(con, "select count(*) from read_parquet(?)", [files[table]])[0]
             con.execute(f"create temp view loaded_{table} as select * from {table} "
                         f"where rowid >= {_last_rows(con, table, rows)}")
+    for name, (table, key, ids) in BATCH_ROWS.items():  # each table read once: its key column, then the rows
+        con.execute(f"create temp table {name}_rows as select t.rowid as row_id from {table} as t "
+                    f"semi join {ids} as c on c.{key} = t.{key}")
+        con.execute(f"create temp table {name} as select * from {table} "
+                    f"where rowid in (select row_id from {name}_rows)")
+    for name, sql in BATCH_KEYS.items():
+        con.execute(f"create temp table {name} as {sql}")
+
+
+# The batch's rows of the tables keyed by article or URL, which the checks read: (table, key, the batch's keys).
+# A key has no index (migration 0016) and its values are hashes or URLs, spread over every row group's range,
+# so finding the batch's rows reads the whole key column; the rows are then read by row id (reading every
+# column of the table to find them took three times as long at ten million articles).
+BATCH_ROWS = {
+    "batch_articles": ("articles", "article_id", "check_articles"),
+    "batch_urls": ("urls", "url", "check_urls"),
+}
+# The keys of the batch's signatures (by article id and time: signatures are in the order of their time, and
+# a load writes an article's signature with its article's time) and of its articles' stories.
+BATCH_KEYS = {
+    "batch_signatures": "select s.article_id from article_signatures as s semi join batch_articles as a "
+                        "on a.article_id = s.article_id and s.article_at = coalesce(a.published_at, a.fetched_at)",
+    "batch_stories": "select s.story_id from stories as s semi join batch_articles as a on a.story_id = s.story_id",
+}
 
 
 # The largest tables, whose rows a load deletes for its articles and appends again: the batch's rows are the

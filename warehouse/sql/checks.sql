@@ -1,6 +1,8 @@
 -- Data checks run after every load. Each query returns the offending rows; any row fails the run.
 -- Row-level checks look at the batch's rows (temp tables check_articles, check_urls: the article ids and
--- URLs the load wrote, or every row when checking the whole warehouse); entity-level checks look at the
+-- URLs the load wrote, or every row when checking the whole warehouse; batch_articles, batch_urls,
+-- batch_signatures, batch_stories: their rows in articles, urls, article_signatures and stories, each table read
+-- once: warehouse.checks._scope); entity-level checks look at the
 -- whole entities tables, which stay small. The entities tables' keys are primary keys, enforced by DuckDB
 -- itself; the others' (mentions and article_entities since migration 0014; articles, urls, article_signatures
 -- and stories since 0016) have no index and are checked here, for the batch's rows.
@@ -8,44 +10,39 @@
 -- that hold the batch's (a load appends its articles' rows), or every row (warehouse.checks._last_rows).
 -- name: articles_unique
 select a.article_id, count(*) as n
-from articles as a semi join check_articles as c on c.article_id = a.article_id
+from batch_articles as a
 group by all
 having count(*) > 1;
 -- name: article_signatures_unique
 select s.article_id, count(*) as n
-from article_signatures as s semi join check_articles as c on c.article_id = s.article_id
+from batch_signatures as s
 group by all
 having count(*) > 1;
 -- name: stories_unique
 -- the stories of the batch's articles
-with batch_stories as (
-    select distinct a.story_id from articles as a semi join check_articles as c on c.article_id = a.article_id
-    where a.story_id is not null
-)
-
 select s.story_id, count(*) as n
-from stories as s semi join batch_stories as b on b.story_id = s.story_id
+from batch_stories as s
 group by all
 having count(*) > 1;
 -- name: urls_unique
 select u.url, count(*) as n
-from urls as u semi join check_urls as c on c.url = u.url
+from batch_urls as u
 group by all
 having count(*) > 1;
 -- name: articles_canonical_url_unique
 select a.canonical_url, count(*) as n
 from articles as a
 where a.canonical_url in (
-    select b.canonical_url from articles as b semi join check_articles as c on c.article_id = b.article_id
+    select b.canonical_url from batch_articles as b
 )
 group by a.canonical_url
 having count(*) > 1;
 -- name: articles_not_null
-select a.article_id from articles as a semi join check_articles as c on c.article_id = a.article_id
+select a.article_id from batch_articles as a
 where a.url is null or a.canonical_url is null or a.title is null or a.text is null or a.fetched_at is null
     or a.relation is null or a.raw_sha256 is null or a.content_hash is null or a.version is null;
 -- name: articles_relation_accepted
-select a.article_id, a.relation from articles as a semi join check_articles as c on c.article_id = a.article_id
+select a.article_id, a.relation from batch_articles as a
 where a.relation not in ('seed', 'linked', 'feed', 'sitemap', 'search');
 -- name: entities_not_null
 select entity_id from entities where name is null or type is null or name = '';
@@ -57,7 +54,7 @@ with batch_mentions as (
     select distinct m.article_id from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
 )
 
-select m.article_id from batch_mentions as m anti join articles as a on a.article_id = m.article_id;
+select m.article_id from batch_mentions as m anti join batch_articles as a on a.article_id = m.article_id;
 -- name: mentions_unique
 select m.article_id, m.start_char, count(*) as n
 from loaded_mentions as m semi join check_articles as c on c.article_id = m.article_id
@@ -72,7 +69,7 @@ having count(*) > 1;
 -- the article's time each row of the batch carries (migration 0017) is its article's: the marts read them by it
 with batch_times as (
     select a.article_id, coalesce(a.published_at, a.fetched_at) as article_at
-    from articles as a semi join check_articles as c on c.article_id = a.article_id
+    from batch_articles as a
 ),
 
 batch_rows as (
@@ -93,7 +90,7 @@ anti join entities as e on e.entity_id = m.entity_id;
 -- name: mentions_offsets_match_text
 -- the batch's texts first: joined whole, articles.text would be read for every stored article
 with batch_texts as (
-    select a.article_id, a.text from articles as a semi join check_articles as c on c.article_id = a.article_id
+    select a.article_id, a.text from batch_articles as a
 ),
 
 batch_mentions as (
@@ -104,23 +101,29 @@ select m.article_id, m.start_char from batch_mentions as m
 inner join batch_texts as a on a.article_id = m.article_id
 where substr(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.surface;
 -- name: urls_state_accepted
-select u.url, u.state from urls as u semi join check_urls as c on c.url = u.url
+select u.url, u.state from batch_urls as u
 where u.state not in ('stored', 'unchanged', 'irrelevant', 'duplicate', 'robots_disallowed', 'blocked', 'feed',
                       'not_article', 'failed', 'skipped', 'queued', 'gone');
 -- name: urls_article_states_have_article
--- the batch's ids looked up in articles (a correlated not-exists hashed every stored article: 0.4 s at ten million)
-with batch_urls as (
-    select u.url, u.state, u.article_id from urls as u semi join check_urls as c on c.url = u.url
+-- the batch's own articles first; only the ids of others are looked up in articles (none: no scan)
+with article_urls as (
+    select u.url, u.state, u.article_id from batch_urls as u
     where u.state in ('stored', 'unchanged', 'gone')
 ),
 
+elsewhere as (
+    select u.article_id from article_urls as u anti join batch_articles as a on a.article_id = u.article_id
+),
+
 found as (
-    select a.article_id from articles as a semi join batch_urls as b on b.article_id = a.article_id
+    select article_id from batch_articles
+    union all
+    select a.article_id from articles as a semi join elsewhere as e on e.article_id = a.article_id
 )
 
-select b.url, b.state from batch_urls as b anti join found as f on f.article_id = b.article_id;
+select u.url, u.state from article_urls as u anti join found as f on f.article_id = u.article_id;
 -- name: urls_fetched_have_check_time
-select u.url, u.state from urls as u semi join check_urls as c on c.url = u.url
+select u.url, u.state from batch_urls as u
 where (u.state = 'queued') = (u.last_checked_at is not null);
 -- name: entities_no_unmerged_alias
 select from_id, to_id from person_alias_merges;
@@ -133,22 +136,29 @@ select a.entity_id from entity_aliases as a anti join entities as e on e.entity_
 -- name: countries_have_codes
 select entity_id, name from entities where type = 'GPE' and geonames_id is not null and country_code is null;
 -- name: duplicates_point_at_representatives
+-- the originals in the batch first; only the others are looked up in articles (none: no scan)
 with batch_copies as (
-    select a.article_id, a.duplicate_of from articles as a semi join check_articles as c on c.article_id = a.article_id
+    select a.article_id, a.duplicate_of from batch_articles as a
     where a.duplicate_of is not null
 ),
 
+elsewhere as (
+    select b.duplicate_of from batch_copies as b anti join batch_articles as a on a.article_id = b.duplicate_of
+),
+
 representatives as (
-    select r.article_id from articles as r semi join batch_copies as b on b.duplicate_of = r.article_id
+    select a.article_id from batch_articles as a where a.duplicate_of is null
+    union all
+    select r.article_id from articles as r semi join elsewhere as e on e.duplicate_of = r.article_id
     where r.duplicate_of is null
 )
 
 select b.article_id, b.duplicate_of from batch_copies as b anti join representatives as r on r.article_id = b.duplicate_of;
 -- name: articles_have_story
 -- (articles stored before migration 0007 have no signature and no story until they are stored again)
-select a.article_id from articles as a semi join check_articles as c on c.article_id = a.article_id
-semi join article_signatures as g on g.article_id = a.article_id
-where a.story_id is null or not exists (select 1 from stories as s where s.story_id = a.story_id);
+select a.article_id from batch_articles as a
+semi join batch_signatures as g on g.article_id = a.article_id
+anti join batch_stories as s on s.story_id = a.story_id;
 -- name: batch_mentions_loaded
 -- every mention the batch holds for an article is in the warehouse (a load that lost them fails here)
 select c.article_id, c.mentions, count(m.article_id) as loaded

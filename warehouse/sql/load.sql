@@ -1,13 +1,16 @@
 -- The single writer's load, statement by statement, inside one transaction (warehouse/load.py).
 -- Parameters: $articles, $entities, $entity_aliases, $mentions, $article_entities, $urls,
 -- $article_signatures, $searches (Parquet paths).
--- Rows are upserted by key (merge into; only entities and aliases have an index); a changed article (new
--- content hash) gets version + 1.
+-- Rows are upserted by key (only entities and aliases have an index); a changed article (new content hash)
+-- gets version + 1. Articles and signatures are looked up once (batch_before, signatures_before), then
+-- updated by row id and the others appended: ids are hashes, so a lookup by id reads the whole column.
 
 -- name: batch_before
--- the batch's articles as stored before this load: their old days and times (grouping.sql replaces their keys)
+-- the batch's articles as stored before this load: where (row id), their old days and times (grouping.sql
+-- replaces their keys)
 create or replace temp table batch_before as
 select
+    rowid as row_id,
     article_id,
     coalesce(published_at, fetched_at) as article_at,
     trend_day
@@ -19,12 +22,19 @@ create or replace temp table touched_days as
 select distinct trend_day as day
 from batch_before;
 
--- name: upsert_articles
--- matched by a hash join on the batch's ids (no index since migration 0016)
-merge into articles
-using (select *, md5(text) as content_hash from read_parquet($articles)) as b
-on articles.article_id = b.article_id
-when matched then update set
+-- name: batch_articles
+-- the batch's articles as they are stored: with their content hash and the day they count on (macro
+-- trend_day_of, migration 0011)
+create or replace temp table batch_articles as
+select
+    *,
+    md5(text) as content_hash,
+    trend_day_of(published_day, published_at, fetched_at) as trend_day
+from read_parquet($articles);
+
+-- name: update_articles
+-- those stored before, by row id: DuckDB reads only their row groups
+update articles set
     url = b.url,
     canonical_url = b.canonical_url,
     title = b.title,
@@ -50,36 +60,55 @@ when matched then update set
         else articles.version
     end,
     content_hash = b.content_hash,
-    removed_at = null
-when not matched then insert by name;
+    removed_at = null,
+    trend_day = b.trend_day
+from batch_articles as b
+inner join batch_before as s on s.article_id = b.article_id
+where articles.rowid = s.row_id;
 
--- name: set_trend_day
--- the day each loaded article counts on (macro trend_day_of, migration 0011)
-update articles set trend_day = trend_day_of(published_day, published_at, fetched_at)
-where article_id in (select article_id from read_parquet($articles));
+-- name: insert_articles
+insert into articles by name
+select
+    b.*,
+    1 as version,
+    cast(null as timestamp) as removed_at
+from batch_articles as b
+anti join batch_before as s on s.article_id = b.article_id;
 
 -- name: touched_days_after
 insert into touched_days
 select distinct trend_day as day
-from articles
-where article_id in (select article_id from read_parquet($articles));
+from batch_articles;
 
--- name: upsert_signatures
+-- name: signatures_before
+-- the stored signatures of the batch's articles stored before, found by id and time: signatures are in the
+-- order of their time (migration 0012), so DuckDB reads only the row groups of those times (none: no scan)
+create or replace temp table signatures_before as
+select
+    g.rowid as row_id,
+    g.article_id
+from article_signatures as g
+inner join batch_before as s on s.article_id = g.article_id and s.article_at = g.article_at;
+
+-- name: update_signatures
 -- with the article's time: loads read their grouping window's signatures by it (migration 0012)
-merge into article_signatures
-using (
-    select
-        s.*,
-        coalesce(a.published_at, a.fetched_at) as article_at
-    from read_parquet($article_signatures) as s
-    left join read_parquet($articles) as a on a.article_id = s.article_id
-) as b
-on article_signatures.article_id = b.article_id
-when matched then update set
+update article_signatures set
     minhash = b.minhash,
     keywords = b.keywords,
-    article_at = b.article_at
-when not matched then insert by name;
+    article_at = coalesce(a.published_at, a.fetched_at)
+from read_parquet($article_signatures) as b
+inner join signatures_before as s on s.article_id = b.article_id
+left join batch_articles as a on a.article_id = b.article_id
+where article_signatures.rowid = s.row_id;
+
+-- name: insert_signatures
+insert into article_signatures by name
+select
+    b.*,
+    coalesce(a.published_at, a.fetched_at) as article_at
+from read_parquet($article_signatures) as b
+left join batch_articles as a on a.article_id = b.article_id
+anti join signatures_before as s on s.article_id = b.article_id;
 
 -- name: insert_searches
 insert into searches by name
