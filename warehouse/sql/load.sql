@@ -81,14 +81,21 @@ select distinct trend_day as day
 from batch_articles;
 
 -- name: signatures_before
--- the stored signatures of the batch's articles stored before, found by id and time: signatures are in the
--- order of their time (migration 0012), so DuckDB reads only the row groups of those times (none: no scan)
+-- the stored signatures of the batch's articles, found by id and time (the stored article's, or the batch's
+-- for a signature whose article is gone): signatures are in the order of their time (migration 0012), so
+-- DuckDB reads only the row groups of those times
 create or replace temp table signatures_before as
-select
+with times as (
+    select article_id, article_at from batch_before
+    union
+    select article_id, coalesce(published_at, fetched_at) as article_at from batch_articles
+)
+
+select distinct
     g.rowid as row_id,
     g.article_id
 from article_signatures as g
-inner join batch_before as s on s.article_id = g.article_id and s.article_at = g.article_at;
+inner join times as t on t.article_id = g.article_id and t.article_at = g.article_at;
 
 -- name: update_signatures
 -- with the article's time: loads read their grouping window's signatures by it (migration 0012)
