@@ -17,11 +17,11 @@ entity's series and co-occurrence are also timed before the cycle (a month's las
 apart). Then the next hour's cycle, like most (no month to close): its load, checks and publish, and the
 bytes its publish writes.
 
-Disk: the warehouse and the two generations of its readers' copy take about 3 x 1.7-1.9 GB per million
-articles (10,000,000: 50 GB), plus a slice's generated batch (0.4 GB; build() generates and loads a million
-at a time) and DuckDB's temporary files while it is built. At 10,000,000 on 2 cores: about 40 minutes with
-counter ids (before hashed ids); with hashed ids a million articles' bulk load grows from 86 s to 130-340 s
-past three million, so well over an hour. The warehouse is published twice before the cycle, so the cycle's
+Disk: the warehouse and the two generations of its readers' copy take about 3 x 1.6-1.9 GB per million
+articles (10,000,000: 48 GB), plus a slice's generated batch (0.4 GB; build() generates and loads a million
+at a time) and DuckDB's temporary files while it is built. --articles 10000000 --baseline 1000000 on 2 cores:
+about 30 minutes (each million generated in 22 s and loaded in 26 s, then stories, bands and marts in 10
+minutes). The warehouse is published twice before the cycle, so the cycle's
 publish brings a generation up to date rather than creating it.
 
 --backfill N also loads N articles (a year of them) in one batch into an empty warehouse: the first load of

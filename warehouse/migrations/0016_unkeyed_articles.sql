@@ -3,8 +3,8 @@
 -- each key's DuckDB ART index, and DuckDB writes those indexes again at each checkpoint: measured on a synthetic
 -- warehouse of a million articles after one hourly cycle of 5,000, 412 of the 506 blocks the cycle changed (of
 -- 133 MB written to the readers' copy) were not table data. No query needs them: newsmon reads these tables by
--- joins and scans, and a load's upserts are MERGE statements that match the batch's keys by a hash join
--- (warehouse/sql/load.sql). What the keys guaranteed, one row per key, is now a data check on every load's rows
+-- joins and scans, and a load finds its batch's stored rows by a join on their keys, then updates them by row
+-- id (warehouse/sql/load.sql). What the keys guaranteed, one row per key, is now a data check on every load's rows
 -- (articles_unique, urls_unique, article_signatures_unique, stories_unique in warehouse/sql/checks.sql), as for
 -- mentions and article_entities since version 14. The rows keep their order; not-null columns stay not null.
 
