@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import statistics
@@ -188,8 +187,10 @@ def median_s(fn: Callable[[], object], repeat: int = 5) -> float:
 
 def queries(db: Path) -> dict[str, float]:
     """Median seconds of the trend queries and the dashboard's main queries on the published snapshot."""
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # its caches warn that no app is running
     import streamlit as st
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")  # its caches warn that no app is running, on every call
 
     from dashboard import data
     from warehouse.db import read_connection
@@ -320,15 +321,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{'measure':<40} {args.baseline:>12,} {args.articles:>12,}   big / small")
+    width = max(len(name) for name in ("measure", *big))
+    print(f"\n{'measure':<{width}} {args.baseline:>12,} {args.articles:>12,}   big / small")
     for name in big:
         def shown(value: float, name: str = name) -> str:  # sizes carry their unit in the name
             return f"{value:12,.2f}" if name.endswith(("MB)", "GB)")) else f"{value * 1000:10,.1f}ms"
-        print(f"{name:<40} {shown(small[name])} {shown(big[name])}   x{big[name] / max(small[name], 1e-9):.2f}")
+        print(f"{name:<{width}} {shown(small[name])} {shown(big[name])}   x{big[name] / max(small[name], 1e-9):.2f}")
     if filled:
         print(f"\nbackfill: {args.backfill:,} articles in one batch into an empty warehouse")
         for name, value in filled.items():
-            print(f"{name:<40} {value:12,.2f}" + ("" if name.endswith(("MB)", "GB)")) else " s"))
+            print(f"{name:<{width}} {value:12,.2f}" + ("" if name.endswith(("MB)", "GB)")) else " s"))
     return 0
 
 
