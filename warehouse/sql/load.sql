@@ -153,7 +153,7 @@ select
     m.*,
     coalesce(a.published_at, a.fetched_at) as article_at
 from read_parquet($mentions) as m
-left join read_parquet($articles) as a on a.article_id = m.article_id;
+left join batch_articles as a on a.article_id = m.article_id;
 
 -- name: delete_article_entities
 delete from article_entities as ae
@@ -166,7 +166,7 @@ select
     ae.*,
     coalesce(a.published_at, a.fetched_at) as article_at
 from read_parquet($article_entities) as ae
-left join read_parquet($articles) as a on a.article_id = ae.article_id;
+left join batch_articles as a on a.article_id = ae.article_id;
 
 -- name: upsert_urls
 merge into urls
