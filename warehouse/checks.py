@@ -45,6 +45,8 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
         con.execute("create temp table check_urls as select url from urls")
         con.execute("create temp table check_mentions (article_id varchar, mentions bigint)")
         con.execute("create temp table check_ledger (url varchar, state varchar, article_id varchar)")
+        con.execute("create temp view check_totals as select entity_id from entity_totals "
+                    "union select entity_id from entity_daily_mart")
         for table in LOADED_LAST:
             con.execute(f"create temp view loaded_{table} as select * from {table}")
         for name, (table, _, _) in BATCH_ROWS.items():  # every row: views, not copies
@@ -65,11 +67,19 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
                     "from read_parquet(?) group by article_id", [files["mentions"]])
         con.execute("create temp table check_ledger as select url, state, article_id from read_parquet(?)",
                     [files["urls"]])
+        con.execute("create temp table check_totals (entity_id varchar)")  # see entity_totals_match_marts
         for table in LOADED_LAST:
             rows = one(con, "select count(*) from read_parquet(?)", [files[table]])[0]
+            start = _tail(con, table, rows, "article_id", "check_articles", keyed=False)
             con.execute(f"create temp view loaded_{table} as select * from {table} "
-                        f"where rowid >= {_last_rows(con, table, rows)}")
-    for name, (table, key, ids) in BATCH_ROWS.items():  # each table read once: its key column, then the rows
+                        f"where rowid >= {start or 0}")
+    for name, (table, key, ids) in BATCH_ROWS.items():
+        start = _tail(con, table, one(con, f"select count(*) from {ids}")[0], key, ids, keyed=True)
+        if start is not None:  # the last load's rows, at the end of the table
+            con.execute(f"create temp table {name} as select * from {table} as t "
+                        f"semi join {ids} as c on c.{key} = t.{key} where t.rowid >= {start}")
+            continue
+        # otherwise each table read once: its key column, then the rows
         con.execute(f"create temp table {name}_rows as select t.rowid as row_id from {table} as t "
                     f"semi join {ids} as c on c.{key} = t.{key}")
         con.execute(f"create temp table {name} as select * from {table} "
@@ -79,9 +89,11 @@ def _scope(con: duckdb.DuckDBPyConnection, batch_dir: str | Path | None) -> None
 
 
 # The batch's rows of the tables keyed by article or URL, which the checks read: (table, key, the batch's keys).
-# A key has no index (migration 0016) and its values are hashes or URLs, spread over every row group's range,
-# so finding the batch's rows reads the whole key column; the rows are then read by row id (reading every
-# column of the table to find them took three times as long at ten million articles).
+# A load leaves them at the end of the table (it appends new rows, and an article's update moves it there, as
+# DuckDB does with an update of a list column, authors; a stored URL is deleted and inserted again), so they
+# are read there while the table has the row count the load left (setting last_load_rows). Otherwise their
+# keys are looked up: a key has no index (migration 0016) and its values are hashes or URLs, spread over every
+# row group's range, so that reads the whole key column (0.2 s at ten million articles), then the rows by id.
 BATCH_ROWS = {
     "batch_articles": ("articles", "article_id", "check_articles"),
     "batch_urls": ("urls", "url", "check_urls"),
@@ -103,27 +115,30 @@ LOADED_LAST = ("mentions", "article_entities")
 
 
 def note_last_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """At the end of a load (in its transaction): the row counts of LOADED_LAST, in the warehouse setting
-    last_load_rows, so that the checks know whether anything changed those tables since."""
-    counts = {table: one(con, f"select count(*) from {table}")[0] for table in LOADED_LAST}
+    """At the end of a load (in its transaction): the row counts of LOADED_LAST and of BATCH_ROWS's tables, in
+    the warehouse setting last_load_rows, so that the checks know whether anything changed those tables since."""
+    tables = (*LOADED_LAST, *(table for table, _, _ in BATCH_ROWS.values()))
+    counts = {table: one(con, f"select count(*) from {table}")[0] for table in tables}
     set_setting(con, "last_load_rows", json.dumps(counts))
 
 
-def _last_rows(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> int:
-    """The first row id of the window at the end of `table` that holds the batch's `rows` rows, or 0 (the
-    whole table). The window is the last `rows` live rows (they start at or after row count(*) - rows:
-    deleted rows not yet compacted only move them later), and is used when the table still has the row count
-    the last load left (setting last_load_rows: nothing appended or deleted since) and holds `rows` rows of
-    the batch's articles. Otherwise (a row added or lost since, or the batch is not the last load) the checks
-    read every row, and name what is wrong."""
+def _tail(con: duckdb.DuckDBPyConnection, table: str, rows: int, key: str, ids: str, keyed: bool) -> int | None:
+    """The first row id of the window at the end of `table` that holds the batch's `rows` rows (their `key`
+    is in temp table `ids`), or None when it does not. The window is the last `rows` live rows (they start at
+    or after row count(*) - rows: deleted rows not yet compacted only move them later), and is used when the
+    table still has the row count the last load left (setting last_load_rows: nothing appended or deleted
+    since) and holds `rows` rows of the batch (`keyed`: `rows` distinct keys). Otherwise (a row added or lost
+    since, or the batch is not the last load) the checks read every row, or look the keys up, and name what
+    is wrong."""
     noted = setting(con, "last_load_rows")
     count = one(con, f"select count(*) from {table}")[0]
     if noted is None or json.loads(noted).get(table) != count:
-        return 0
+        return None
     start = max(0, count - rows)
-    found = one(con, f"select count(*) from {table} as t semi join check_articles as c on c.article_id = t.article_id "
+    counted = f"distinct t.{key}" if keyed else "*"
+    found = one(con, f"select count({counted}) from {table} as t semi join {ids} as c on c.{key} = t.{key} "
                      f"where t.rowid >= {start}")[0]
-    return start if found == rows else 0
+    return start if found == rows else None
 
 
 def run_checks(db_path: str | Path, batch_dir: str | Path | None = None) -> list[CheckResult]:

@@ -18,6 +18,7 @@ from warehouse.sqlfile import run_named
 
 SQL = resources.files("warehouse") / "sql"
 REFRESH_SQL = SQL / "refresh_days.sql"
+TOTALS_SQL = SQL / "rebuild_totals.sql"
 Table = tuple[list[str], list[tuple]]
 T = TypeVar("T")
 
@@ -108,8 +109,11 @@ def story_mentions(db_path: str | Path, story: str, entity: str | None = None, d
 
 def refresh_days(con: duckdb.DuckDBPyConnection, rebuilt: bool = False) -> None:
     """Refresh the marts for the days in temp table touched_days (refresh_days.sql), then note the refreshed
-    days of months already stored in entity order (note_refreshed_days; `rebuilt`: every day was touched)."""
+    days of months already stored in entity order (note_refreshed_days; `rebuilt`: every day was touched, and
+    entity_totals, which a load keeps by difference, is summed again from the marts: rebuild_totals.sql)."""
     run_named(con, REFRESH_SQL, {})
+    if rebuilt:
+        run_named(con, TOTALS_SQL, {})
     note_refreshed_days(con, rebuilt)
 
 

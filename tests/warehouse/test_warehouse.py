@@ -226,6 +226,52 @@ def test_a_batchs_checks_read_the_rows_its_load_appended_or_every_row_when_those
         run_checks(db, second)
 
 
+def batch_rows(db, batch_dir) -> tuple[list, list, bool]:
+    """The batch's article ids and URLs as the checks find them, and whether they were found at the end of
+    their tables (True) or by looking their keys up."""
+    from warehouse.checks import _scope
+
+    con = connect(db, read_only=True)
+    try:
+        _scope(con, batch_dir)
+        looked_up = con.execute("select count(*) from duckdb_tables() where table_name like 'batch_%_rows'")
+        at_end = looked_up.fetchone()[0] == 0
+        return (sorted(r[0] for r in con.execute("select article_id from batch_articles").fetchall()),
+                sorted(r[0] for r in con.execute("select url from batch_urls").fetchall()), at_end)
+    finally:
+        con.close()
+
+
+def test_a_batchs_checks_find_its_articles_and_urls_at_the_end_of_their_tables(tmp_path):
+    """A load leaves the batch's articles and URLs as the last rows of their tables, the stored ones it
+    updated too (an article's update moves it; a stored URL is replaced): the checks read them there. For an
+    earlier batch they look the keys up, and find the same rows."""
+    db = tmp_path / "w.duckdb"
+    first = sample_batch(tmp_path, "b1")
+    load_batch(db, first)
+    load_batch(db, later_batch(tmp_path))
+    assert batch_rows(db, first) == (["a1", "a2"], ["http://n.example/a1"], False)
+    run_checks(db, first)
+    again = sample_batch(tmp_path, "b3", state="unchanged", checked=datetime(2022, 6, 20))  # a1, a2 revisited
+    write_table(again, "urls", [{"url": "http://n.example/a1", "state": "unchanged", "article_id": "a1",
+                                 "relation": "seed", "first_seen_at": datetime(2022, 6, 20),
+                                 "last_checked_at": datetime(2022, 6, 20), "run_id": "b3", "fetches": 1},
+                                {"url": "http://n.example/new", "state": "queued", "relation": "linked", "run_id": "b3",
+                                 "first_seen_at": datetime(2022, 6, 20)}])
+    load_batch(db, again)
+    assert batch_rows(db, again) == (["a1", "a2"], ["http://n.example/a1", "http://n.example/new"], True)
+    run_checks(db, again)
+    urls = read_rows(db, "select url, first_seen_at from urls order by rowid")
+    assert urls[-2:] == [("http://n.example/a1", T0), ("http://n.example/new", datetime(2022, 6, 20))]
+    ids = [r[0] for r in read_rows(db, "select article_id from articles order by rowid")]
+    assert ids == ["a3", "a4", "a1", "a2"]
+    con = connect(db)  # a row changed since the load: the checks look the keys up, and still find them
+    con.execute("insert into urls (url, state, relation, run_id, first_seen_at) "
+                "values ('http://n.example/x', 'queued', 'linked', 'x', timestamp '2022-06-21')")
+    con.close()
+    assert batch_rows(db, again) == (["a1", "a2"], ["http://n.example/a1", "http://n.example/new"], False)
+
+
 def test_trends_filters_and_marts(tmp_path):
     db = tmp_path / "w.duckdb"
     load_batch(db, sample_batch(tmp_path))

@@ -7,7 +7,7 @@
 -- itself; the others' (mentions and article_entities since migration 0014; articles, urls, article_signatures
 -- and stories since 0016) have no index and are checked here, for the batch's rows.
 -- Those two are read through the temp views loaded_mentions and loaded_article_entities: the rows at their end
--- that hold the batch's (a load appends its articles' rows), or every row (warehouse.checks._last_rows).
+-- that hold the batch's (a load appends its articles' rows), or every row (warehouse.checks._tail).
 -- name: articles_unique
 select a.article_id, count(*) as n
 from batch_articles as a
@@ -170,3 +170,51 @@ having count(m.article_id) <> c.mentions;
 -- a URL the batch's ledger calls stored came with its article in the same batch
 select l.url, l.article_id from check_ledger as l
 where l.state = 'stored' and l.article_id not in (select article_id from check_articles);
+-- name: entity_totals_match_marts
+-- entity_totals is what entity_daily_mart and entity_salient_mart add up to, for the entities in temp table
+-- check_totals: every one when checking the whole warehouse, none after a load (a load keeps the totals by
+-- difference, warehouse/sql/refresh_days.sql; reading every mart row of the entities it touched would cost
+-- what that saves)
+with daily as (
+    select
+        entity_id,
+        sum(mentions) as mentions,
+        sum(articles) as articles,
+        min(day) as first_day,
+        max(day) as last_day
+    from entity_daily_mart
+    where entity_id in (select entity_id from check_totals)
+    group by entity_id
+),
+
+salient as (
+    select
+        entity_id,
+        sum(articles) as salient_articles
+    from entity_salient_mart
+    where entity_id in (select entity_id from check_totals)
+    group by entity_id
+),
+
+expected as (
+    select
+        d.*,
+        coalesce(s.salient_articles, 0) as salient_articles
+    from daily as d
+    left join salient as s on s.entity_id = d.entity_id
+),
+
+stored as (
+    select entity_id, mentions, articles, first_day, last_day, salient_articles
+    from entity_totals
+    where entity_id in (select entity_id from check_totals)
+)
+
+select
+    coalesce(e.entity_id, t.entity_id) as entity_id,
+    t.articles as stored_articles,
+    e.articles as mart_articles
+from expected as e
+full join stored as t on t.entity_id = e.entity_id
+where row(e.mentions, e.articles, e.first_day, e.last_day, e.salient_articles)
+    is distinct from row(t.mentions, t.articles, t.first_day, t.last_day, t.salient_articles);

@@ -168,32 +168,37 @@ select
 from read_parquet($article_entities) as ae
 left join batch_articles as a on a.article_id = ae.article_id;
 
--- name: upsert_urls
-merge into urls
-using (select * from read_parquet($urls)) as b
-on urls.url = b.url
-when matched then update set
-    state = b.state,
-    detail = b.detail,
-    http_status = b.http_status,
-    final_url = b.final_url,
-    article_id = b.article_id,
-    relation = b.relation,
-    hops = b.hops,
-    discovered_from = b.discovered_from,
-    last_checked_at = b.last_checked_at,
-    run_id = b.run_id,
-    etag = b.etag,
-    last_modified = b.last_modified,
-    raw_sha256 = b.raw_sha256,
-    content_type = b.content_type,
-    last_changed_at = b.last_changed_at,
-    next_due_at = b.next_due_at,
-    fetches = coalesce(urls.fetches, 0) + b.fetches,
-    is_feed = b.is_feed,
-    search_provider = coalesce(b.search_provider, urls.search_provider),
-    search_query = coalesce(b.search_query, urls.search_query)
-when not matched then insert by name;
+-- name: urls_before
+-- the batch's URLs as stored before this load (where, and what the upsert keeps of them)
+create or replace temp table urls_before as
+select
+    rowid as row_id,
+    url,
+    first_seen_at,
+    fetches,
+    search_provider,
+    search_query
+from urls
+where url in (select url from read_parquet($urls));
+
+-- name: delete_urls
+-- replaced rather than updated in place, so that the batch's URLs are the last rows of urls, as its
+-- articles are of articles (an update of a list column, authors, moves the row): the data checks read the
+-- batch's rows there instead of looking their keys up (warehouse.checks, setting last_load_rows)
+delete from urls where rowid in (select row_id from urls_before);
+
+-- name: insert_urls
+-- a stored URL keeps when it was first seen and its search, and adds up its fetches
+insert into urls by name
+select
+    b.* replace (
+        case when s.row_id is null then b.first_seen_at else s.first_seen_at end as first_seen_at,
+        coalesce(s.fetches, 0) + b.fetches as fetches,
+        coalesce(b.search_provider, s.search_provider) as search_provider,
+        coalesce(b.search_query, s.search_query) as search_query
+    )
+from read_parquet($urls) as b
+left join urls_before as s on s.url = b.url;
 
 -- name: touched_days_merges
 insert into touched_days

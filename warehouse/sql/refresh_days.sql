@@ -1,10 +1,32 @@
 -- Refresh the trend marts for the days in temp table touched_days only (inside the load's transaction),
 -- so a load's cost follows its batch, not the warehouse's history.
 
--- name: touched_entities
-create or replace temp table touched_entities as
-select distinct entity_id from entity_daily_mart
-where day in (select day from touched_days);
+-- name: touched_before
+-- each entity's part of the touched days before the refresh (entity_totals is kept by difference: its
+-- totals minus this, plus the same part after)
+create or replace temp table touched_before as
+with daily as (
+    select
+        entity_id,
+        sum(mentions) as mentions,
+        sum(articles) as articles,
+        min(day) as first_day,
+        max(day) as last_day
+    from entity_daily_mart
+    where day in (select day from touched_days)
+    group by entity_id
+),
+
+salient as (
+    select
+        entity_id,
+        sum(articles) as salient_articles
+    from entity_salient_mart
+    where day in (select day from touched_days)
+    group by entity_id
+)
+
+select * from daily full join salient using (entity_id);
 
 -- name: delete_mart_days
 delete from entity_daily_mart where day in (select day from touched_days);
@@ -32,33 +54,9 @@ insert into entity_salient_mart
 select * from entity_salient_of(coalesce((select list(day) from touched_days), []::date[]))
 order by day, entity_id;
 
--- name: touched_entities_after
-insert into touched_entities
-select distinct entity_id from entity_daily_mart
-where day in (select day from touched_days);
-
--- name: delete_totals
-delete from entity_totals
-where entity_id in (select entity_id from touched_entities)
-    or entity_id not in (select entity_id from entities);
-
--- name: insert_totals
-insert into entity_totals
+-- name: touched_after
+create or replace temp table touched_after as
 with daily as (
-    select * from entity_daily_mart
-    where entity_id in (select distinct entity_id from touched_entities)
-),
-
-salient as (
-    select
-        entity_id,
-        sum(articles) as articles
-    from entity_salient_mart
-    where entity_id in (select distinct entity_id from touched_entities)
-    group by entity_id
-),
-
-final as (
     select
         entity_id,
         any_value(name) as name,
@@ -67,12 +65,93 @@ final as (
         sum(articles) as articles,
         min(day) as first_day,
         max(day) as last_day
-    from daily
+    from entity_daily_mart
+    where day in (select day from touched_days)
+    group by entity_id
+),
+
+salient as (
+    select
+        entity_id,
+        sum(articles) as salient_articles
+    from entity_salient_mart
+    where day in (select day from touched_days)
+    group by entity_id
+)
+
+select * from daily full join salient using (entity_id);
+
+-- name: totals_next
+-- The totals of every entity the touched days name, before or after: the stored totals plus the change.
+-- A first (last) day stays known without reading the entity's other days when it was not a touched day
+-- (then it is the minimum of the untouched days), or when the touched days still hold it; otherwise it is
+-- null here and recomputed from the entity's rows (insert_totals).
+create or replace temp table totals_next as
+with changed as (
+    select
+        entity_id,
+        a.name,
+        a.type,
+        coalesce(a.mentions, 0) - coalesce(b.mentions, 0) as mentions,
+        coalesce(a.articles, 0) - coalesce(b.articles, 0) as articles,
+        coalesce(a.salient_articles, 0) - coalesce(b.salient_articles, 0) as salient_articles,
+        a.first_day,
+        a.last_day
+    from touched_after as a
+    full join touched_before as b using (entity_id)
+)
+
+select
+    c.entity_id,
+    coalesce(c.name, t.name) as name,
+    coalesce(c.type, t.type) as type,
+    coalesce(t.mentions, 0) + c.mentions as mentions,
+    coalesce(t.articles, 0) + c.articles as articles,
+    case
+        when t.first_day is null or t.first_day not in (select day from touched_days)
+            then least(t.first_day, c.first_day)
+        when c.first_day <= t.first_day then c.first_day
+    end as first_day,
+    case
+        when t.last_day is null or t.last_day not in (select day from touched_days)
+            then greatest(t.last_day, c.last_day)
+        when c.last_day >= t.last_day then c.last_day
+    end as last_day,
+    coalesce(t.salient_articles, 0) + c.salient_articles as salient_articles
+from changed as c
+left join entity_totals as t on t.entity_id = c.entity_id;
+
+-- name: delete_totals
+delete from entity_totals
+where entity_id in (select entity_id from totals_next)
+    or entity_id not in (select entity_id from entities);
+
+-- name: insert_totals
+-- an entity with no article left has no totals; one whose first or last day moved off a touched day is
+-- recomputed from its mart rows
+insert into entity_totals
+with recomputed as (
+    select
+        entity_id,
+        min(day) as first_day,
+        max(day) as last_day
+    from entity_daily_mart
+    where entity_id in (
+        select entity_id from totals_next
+        where articles > 0 and (first_day is null or last_day is null)
+    )
     group by entity_id
 )
 
 select
-    f.*,
-    coalesce(s.articles, 0) as salient_articles
-from final as f
-left join salient as s on s.entity_id = f.entity_id;
+    n.entity_id,
+    n.name,
+    n.type,
+    n.mentions,
+    n.articles,
+    coalesce(n.first_day, r.first_day) as first_day,
+    coalesce(n.last_day, r.last_day) as last_day,
+    n.salient_articles
+from totals_next as n
+left join recomputed as r on r.entity_id = n.entity_id
+where n.articles > 0;
