@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from bench.synthetic import bulk_load, generate
-from warehouse.db import generation_path, publish, read_connection, snapshot_path
+from warehouse.db import HEADER_BYTES, generation_path, publish, read_connection, snapshot_path, sums_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,6 +102,46 @@ def test_a_generation_a_reader_still_has_open_is_replaced_whole_and_the_reader_k
     finally:
         reader.kill()
         reader.wait()
+
+
+def scribble(path: Path, offset: int, keep_mtime: bool) -> None:
+    """Overwrite 8 bytes of `path` at `offset` (a block's checksum), its modification time kept or not."""
+    before = path.stat()
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(b"scribble")
+    if keep_mtime:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_patch_takes_the_generations_checksums_from_the_file_its_last_patch_left(big, tmp_path):
+    """A patch leaves the checksums of the generation's blocks beside it (sums_path), and the next patch of
+    that generation compares the warehouse's blocks with those instead of reading the generation's. They are
+    trusted only while the generation has the size and modification time they were written for."""
+    db = copy_of(big, tmp_path)
+    publish(db)
+    publish(db)  # whole copies: no checksums kept
+    assert not sums_path(generation_path(db, 0)).exists() and not sums_path(generation_path(db, 1)).exists()
+    for first in (20_000, 30_000):  # each generation patched once, reading its blocks: checksums kept
+        add_articles(db, tmp_path, first)
+        patched = publish(db)
+        assert not patched.copied_whole and sums_path(patched.generation).exists()
+    target = generation_path(db, 0)
+    block = 262144
+    # the generation written behind the publish's back, its time kept: the kept checksums are believed, and the
+    # block the warehouse did not change is not compared again (what a reader of the generation never does)
+    scribble(target, HEADER_BYTES + 3 * block, keep_mtime=True)
+    add_articles(db, tmp_path, 40_000)
+    assert publish(db).generation == target
+    assert digest(target) != digest(db)
+    # written behind its back with the time moved: the checksums are not believed, every block is compared
+    add_articles(db, tmp_path, 50_000)
+    publish(db)  # the other generation
+    scribble(target, HEADER_BYTES + 3 * block, keep_mtime=False)
+    add_articles(db, tmp_path, 60_000)
+    again = publish(db)
+    assert again.generation == target and not again.copied_whole
+    assert digest(target) == digest(db)
 
 
 def test_an_interrupted_publish_is_finished_with_a_whole_copy(big, tmp_path):
