@@ -439,6 +439,37 @@ def sql(
 
 
 @app.command()
+def check(ctx: typer.Context, config: ConfigOpt = None) -> None:
+    """Run every data check on the whole warehouse: each row-level check reads every row (a cycle's checks
+    read its batch's), and the checks kept for the whole warehouse run too (entity_totals against the marts).
+    Exit 1 naming each failing check, its offending row count and an example."""
+    import time
+
+    import duckdb
+
+    from warehouse.checks import DataCheckFailed, run_checks
+    from warehouse.db import connect, one
+
+    settings = _settings(ctx, config)
+    started = time.perf_counter()
+    try:
+        con = connect(settings.db, read_only=True)
+        try:
+            articles = one(con, "select count(*) from articles")[0]
+        finally:
+            con.close()
+        results = run_checks(settings.db)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    except DataCheckFailed as exc:
+        raise _fail(f"{settings.db}: {exc}") from None
+    except duckdb.Error as exc:
+        raise _fail(f"{settings.db}: {str(exc).splitlines()[0]}") from None
+    err.print(f"{len(results)} data checks passed on the whole warehouse {settings.db} ({articles:,} articles, "
+              f"{time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+@app.command()
 def restore(ctx: typer.Context, config: ConfigOpt = None) -> None:
     """Put the readers' snapshot back as the warehouse when the warehouse file is damaged: the snapshot is
     checked (it must open and pass every data check), the damaged file is kept aside, and the next run

@@ -131,7 +131,7 @@ def test_entities_reads_json_lines(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["parse", "--help"], ["trends", "--help"],
-                                  ["stories", "--help"], ["sql", "--help"]])
+                                  ["stories", "--help"], ["sql", "--help"], ["check", "--help"]])
 def test_help(args):
     res = newsmon(*args)
     assert res.returncode == 0 and "Usage" in res.stdout
@@ -240,3 +240,20 @@ def test_sql_prompt_lists_tables_with_comments_and_runs_statements(sample_wareho
     assert "crawl ledger" in out.out and "article_list" in out.out and "cooccurrence" in out.out
     assert "Readable label" in out.out  # .schema stories shows the column comments
     assert "never read" not in out.out and "8" in out.out
+
+
+def test_check_runs_every_data_check_on_the_whole_warehouse_and_names_what_fails(tmp_path, site):
+    config = str(write_config(tmp_path / "newsmon.toml", make_settings(tmp_path, site)))
+    missing = newsmon("check", "--config", config)
+    assert missing.returncode == 1 and "newsmon run" in missing.stderr  # no warehouse yet
+    assert newsmon("run", "--config", config).returncode == 0
+    ok = newsmon("check", "--config", config)
+    assert ok.returncode == 0, ok.stderr
+    assert "data checks passed on the whole warehouse" in ok.stderr and "(8 articles" in ok.stderr
+    con = duckdb.connect(str(tmp_path / "newsmon.duckdb"))
+    con.execute("update entity_totals set articles = articles + 1 where name = 'Xi Jinping'")
+    con.execute("insert into urls select * from urls limit 1")
+    con.close()
+    bad = newsmon("check", "--config", config)
+    assert bad.returncode == 1
+    assert "entity_totals_match_marts (1 rows" in bad.stderr and "urls_unique (1 rows" in bad.stderr
