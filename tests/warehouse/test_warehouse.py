@@ -173,9 +173,11 @@ def test_checks_catch_bad_rows(tmp_path):
                 "and start_char = 15")
     con.execute("update articles set duplicate_of = 'a9' where article_id = 'a2'")  # a copy of nothing stored
     con.execute("update urls set article_id = 'a8' where article_id = 'a1'")  # a stored URL without its article
+    con.execute("update articles set canonical_url = 'http://n.example/a1' where article_id = 'a2'")
     con.close()
     with pytest.raises(DataCheckFailed) as err:
         run_checks(db)
+    assert "articles_canonical_url_unique (1 rows, e.g. ('http://n.example/a1', 2)" in str(err.value)
     assert "entities_type_accepted" in str(err.value)
     assert "mentions_offsets_match_text" in str(err.value)
     assert "mentions_article_time (1 rows, e.g. ('mentions', 'a1'" in str(err.value)

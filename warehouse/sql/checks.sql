@@ -30,11 +30,11 @@ from batch_urls as u
 group by all
 having count(*) > 1;
 -- name: articles_canonical_url_unique
+-- the batch's among themselves (every article's when checking the whole warehouse): a stored article with a
+-- batch article's canonical URL would have its id, which articles_unique finds (newsmon.stage: an id is the
+-- hash of the canonical URL); comparing with every stored canonical URL read the whole column at each load
 select a.canonical_url, count(*) as n
-from articles as a
-where a.canonical_url in (
-    select b.canonical_url from batch_articles as b
-)
+from batch_articles as a
 group by a.canonical_url
 having count(*) > 1;
 -- name: articles_not_null
