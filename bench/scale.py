@@ -158,7 +158,7 @@ def window_pool_grouping(db: str, batch: str) -> dict[str, float]:
         run_named(con, LOAD_SQL, src)
         con.execute(MERGE_SQL.read_text(encoding="utf-8"))
         started = time.perf_counter()
-        docs, new = pool_docs(con.execute(WINDOW_POOL_SQL, {"articles": src["articles"], "window_days": max(
+        docs, new, _ = pool_docs(con.execute(WINDOW_POOL_SQL, {"articles": src["articles"], "window_days": max(
             grouping.duplicate_window_days, grouping.story_window_days)}))
         read = time.perf_counter() - started
         regroup(docs, new, grouping)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from math import ceil
 
@@ -91,28 +91,32 @@ def _params(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping:
     return params
 
 
-def _read_pool(con: duckdb.DuckDBPyConnection, sql: dict[str, str],
-               params: dict[str, object]) -> tuple[dict[str, Doc], set[str], dict[str, int]]:
-    """The pool as Docs, the batch's article ids among them, and the window's count of placed articles per key."""
+def _read_pool(con: duckdb.DuckDBPyConnection, sql: dict[str, str], params: dict[str, object]
+               ) -> tuple[dict[str, Doc], set[str], dict[str, int], dict[str, tuple[int, date]]]:
+    """The pool as Docs, the batch's article ids among them, the window's count of placed articles per key, and
+    where each pool article is (its row id in articles, and its trend_day)."""
     for name in ("dup_seeds", "dup_pool", "wanted_keys", "placed_carriers"):
         _run(con, sql, name, params)
     key_counts = {"e:" + key: n for key, n in _run(con, sql, "key_counts", params).fetchall()}
-    docs, batch = pool_docs(_run(con, sql, "pool", params))
-    return docs, batch, key_counts
+    docs, batch, places = pool_docs(_run(con, sql, "pool", params))
+    return docs, batch, key_counts, places
 
 
-def pool_docs(cur: duckdb.DuckDBPyConnection) -> tuple[dict[str, Doc], set[str]]:
+def pool_docs(cur: duckdb.DuckDBPyConnection) -> tuple[dict[str, Doc], set[str], dict[str, tuple[int, date]]]:
     """The Docs of a pool query's rows (article_id, at, duplicate_of, story_id, site, minhash, keywords,
-    entities, in_batch) and the ids of those in the batch."""
+    entities, in_batch), the ids of those in the batch, and each one's (row_id, trend_day) when the query
+    gives them."""
     names = [c[0] for c in cur.description]
-    docs, batch = {}, set()
+    docs, batch, places = {}, set(), {}
     for values in cur.fetchall():
         row = dict(zip(names, values, strict=True))
         docs[row["article_id"]] = Doc(row["article_id"], row["at"], row["minhash"], frozenset(row["keywords"]),
                                       tuple(row["entities"]), row["duplicate_of"], row["story_id"], row["site"])
         if row["in_batch"]:
             batch.add(row["article_id"])
-    return docs, batch
+        if "row_id" in row:
+            places[row["article_id"]] = (row["row_id"], row["trend_day"])
+    return docs, batch, places
 
 
 def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]) -> None:
@@ -142,7 +146,7 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
         _run(con, sql, "merged_delete", params)
         _run(con, sql, "merged_insert", params)
     done("keys")
-    docs, batch, key_counts = _read_pool(con, sql, params)
+    docs, batch, key_counts, places = _read_pool(con, sql, params)
     done("pool")
     before = {aid: (d.duplicate_of, d.story_id) for aid, d in docs.items()}
     dup_changed = judge.regroup(docs, batch, grouping, key_counts)
@@ -150,12 +154,14 @@ def group_batch(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], group
     moved = sorted(aid for aid, d in docs.items() if (d.duplicate_of, d.story_id) != before[aid])
     touched = {s for aid in batch.union(moved) for s in (before[aid][1], docs[aid].story_id) if s}
     _temp_table(con, "grouping_changes", {
+        "row_id": pa.array([places[a][0] for a in moved], pa.int64()),
+        "trend_day": pa.array([places[a][1] for a in moved], pa.date32()),
         "article_id": pa.array(moved, pa.string()),
         "duplicate_of": pa.array([docs[a].duplicate_of for a in moved], pa.string()),
         "story_id": pa.array([docs[a].story_id for a in moved], pa.string()),
         "dup_changed": pa.array([a in dup_changed for a in moved], pa.bool_())})
     _temp_table(con, "touched_stories", {"story_id": pa.array(sorted(touched), pa.string())})
-    for name in ("apply", "touched_days_grouping", "delete_stories", "insert_stories"):
+    for name in ("apply", "touched_days_grouping", "stories_before", "delete_stories", "insert_stories"):
         _run(con, sql, name, params)
     done("write")
     if timings is not None:

@@ -220,6 +220,8 @@ ids as (
 
 pool as (
     select
+        a.rowid as row_id,
+        a.trend_day,
         a.article_id,
         coalesce(a.published_at, a.fetched_at) as at,
         a.duplicate_of,
@@ -251,6 +253,8 @@ signatures as (
 
 final as (
     select
+        p.row_id,
+        p.trend_day,
         p.article_id,
         p.at,
         p.duplicate_of,
@@ -269,21 +273,32 @@ final as (
 select * from final;
 
 -- name: apply
+-- by row id (the pool's): looked up by id, every article's id would be read
 update articles set duplicate_of = g.duplicate_of, story_id = g.story_id
 from grouping_changes as g
-where articles.article_id = g.article_id;
+where articles.rowid = g.row_id;
 
 -- name: touched_days_grouping
 insert into touched_days
-select distinct a.trend_day as day
-from articles as a
-semi join grouping_changes as g on g.article_id = a.article_id and g.dup_changed;
+select distinct trend_day as day
+from grouping_changes
+where dup_changed;
+
+-- name: stories_before
+-- the stories the batch's articles and the moved ones left or joined, as stored: where, and their times
+create or replace temp table stories_before as
+select
+    rowid as row_id,
+    first_seen_at,
+    last_seen_at
+from stories
+where story_id in (select story_id from touched_stories);
 
 -- name: delete_stories
--- the stories the batch's articles and the moved ones left or joined (insert_stories writes back those that
--- still have members): a story only loses its last member by a move, so no scan of every story is needed
+-- (insert_stories writes back those that still have members): a story only loses its last member by a move,
+-- so no scan of every story is needed
 delete from stories
-where story_id in (select story_id from touched_stories);
+where rowid in (select row_id from stories_before);
 
 -- name: insert_stories
 insert into stories
@@ -296,6 +311,13 @@ with members as (
         coalesce(site_name, regexp_extract(canonical_url, '^https?://([^/]+)', 1)) as outlet
     from articles
     where story_id in (select story_id from touched_stories)
+        -- a member is one of the stories' as stored (between their first and last times) or one the judge
+        -- moved (in the grouping window); by day, DuckDB reads only the row groups of those days
+        and trend_day between (
+            select cast(least(min(first_seen_at), $all_lo) as date) - 1 from stories_before
+        ) and (
+            select cast(greatest(max(last_seen_at), $all_hi) as date) + 1 from stories_before
+        )
 ),
 
 entity_weights as (
