@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import mmap
 import os
 import shutil
 import struct
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 log = logging.getLogger("newsmon.warehouse")
 
@@ -188,7 +190,9 @@ class _InUse(Exception):
     """A reader still has the generation open (it holds DuckDB's lock on the file)."""
 
 
-COMPARE_THREADS = 16  # checksum reads in flight at once (a cold disk answers them in parallel)
+# checksum reads in flight at once: a cold disk answers them in parallel (62,000 blocks of a cold file: 16 threads
+# 0.69 s, 32 0.55 s, 64 0.57 s, 128 2.8 s)
+COMPARE_THREADS = 32
 
 
 def sums_path(generation: Path) -> Path:
@@ -201,7 +205,7 @@ _SUMS_HEAD = struct.Struct("<8sQQQ")  # magic, block size, and the size and mtim
 _SUMS_MAGIC = b"nmsums01"
 
 
-def _known_sums(dst: Path, block: int) -> bytes | None:
+def _known_sums(dst: Path, block: int) -> np.ndarray | None:
     """The checksums of `dst`'s blocks as its last patch left them (sums_path), or None: no such file, or one
     that does not describe `dst` as it is now (another block size; its size or modification time moved since,
     so something else wrote it)."""
@@ -213,30 +217,56 @@ def _known_sums(dst: Path, block: int) -> bytes | None:
     if len(data) < _SUMS_HEAD.size:
         return None
     magic, size, length, mtime = _SUMS_HEAD.unpack_from(data)
-    known = data[_SUMS_HEAD.size:]
+    known = np.frombuffer(data, dtype="<u8", offset=_SUMS_HEAD.size)
     if (magic, size, length, mtime) != (_SUMS_MAGIC, block, stat.st_size, stat.st_mtime_ns) \
-            or len(known) != (length - HEADER_BYTES) // block * CHECKSUM_BYTES:
+            or len(known) != (length - HEADER_BYTES) // block:
         return None
     return known
 
 
-def _write_sums(dst: Path, block: int, sums: bytes) -> None:
+def _write_sums(dst: Path, block: int, sums: np.ndarray) -> None:
     """Record `sums` as `dst`'s block checksums (atomically: a new file moved over the old)."""
     stat = dst.stat()
     tmp = sums_path(dst).with_name(sums_path(dst).name + ".tmp")
-    tmp.write_bytes(_SUMS_HEAD.pack(_SUMS_MAGIC, block, stat.st_size, stat.st_mtime_ns) + sums)
+    tmp.write_bytes(_SUMS_HEAD.pack(_SUMS_MAGIC, block, stat.st_size, stat.st_mtime_ns) + sums.tobytes())
     os.replace(tmp, sums_path(dst))
+
+
+def _block_sums(fd: int, size: int, block: int) -> np.ndarray:
+    """The checksum at the head of each whole block of the file (`size` bytes) open as `fd`: the file mapped,
+    its checksums read as one strided array, copied in COMPARE_THREADS slices at once (a cold page is a disk
+    read, and numpy copies without the GIL, so the reads go to the disk in parallel; in Python, a read per
+    block cost 4 microseconds each even from the page cache)."""
+    blocks = max(0, (size - HEADER_BYTES) // block)
+    sums = np.empty(blocks, dtype="<u8")
+    if not blocks:
+        return sums
+    with mmap.mmap(fd, HEADER_BYTES + blocks * block, access=mmap.ACCESS_READ) as mapped:
+        mapped.madvise(mmap.MADV_RANDOM)  # no read-ahead: 8 bytes are wanted of each 256 KiB
+        _copy_heads(mapped, sums, block)
+    return sums
+
+
+def _copy_heads(mapped: mmap.mmap, sums: np.ndarray, block: int) -> None:
+    """Fill `sums` with the 8 bytes at the head of each block of the mapped file (no array into the mapping
+    outlives the call: it is closed after)."""
+    heads = np.ndarray((len(sums),), dtype="<u8", buffer=mapped, offset=HEADER_BYTES, strides=(block,))
+    step = -(-len(sums) // COMPARE_THREADS)
+
+    def copy(first: int) -> None:
+        sums[first:first + step] = heads[first:first + step]
+
+    with ThreadPoolExecutor(COMPARE_THREADS) as pool:
+        list(pool.map(copy, range(0, len(sums), step)))
 
 
 def _changed_blocks(src: Path, dst: Path, block: int) -> int:
     """Make `dst` byte for byte `src`, rewriting only the blocks whose checksums differ, under an exclusive
     lock (raises _InUse while a reader holds the file). Returns the bytes written.
 
-    Comparing reads 8 bytes of each block of `src`, and of `dst` unless the publish that last patched it left
-    their checksums beside it (sums_path; then only `src` is read): at ten million articles 62,000 blocks a
-    file, more than the page cache keeps, so most reads go to the disk, one after another about 75
-    microseconds each. They are issued from COMPARE_THREADS threads at once (pread releases the GIL; four
-    times faster on a cold cache here), with the kernel told the reads are random (no read-ahead)."""
+    Comparing reads the checksum at the head of each block of `src`, and of `dst` unless the publish that
+    last patched it left them beside it (sums_path): at ten million articles 62,000 blocks a file, more than
+    the page cache keeps, so most reads go to the disk (_block_sums reads them in parallel)."""
     size = src.stat().st_size
     written = 0
     with open(src, "rb") as s, open(dst, "r+b") as d:
@@ -247,38 +277,21 @@ def _changed_blocks(src: Path, dst: Path, block: int) -> int:
         known = _known_sums(dst, block)
         sums_path(dst).unlink(missing_ok=True)  # from here on they describe the file no more
         sfd, dfd = s.fileno(), d.fileno()
-        for fd in (sfd, dfd):
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
         old_size = os.fstat(dfd).st_size
-        offsets = range(HEADER_BYTES, size, block)
-
-        def old_sum(offset: int) -> bytes | None:
-            if offset + block > old_size:
-                return None
-            if known is not None:
-                at = (offset - HEADER_BYTES) // block * CHECKSUM_BYTES
-                return known[at:at + CHECKSUM_BYTES]
-            return os.pread(dfd, CHECKSUM_BYTES, offset)
-
-        def compared(part: range) -> list[tuple[int, bytes, bool]]:
-            out = []
-            for o in part:
-                new = os.pread(sfd, CHECKSUM_BYTES, o)
-                out.append((o, new, new != old_sum(o)))
-            return out
-
-        parts = [offsets[i::COMPARE_THREADS * 4] for i in range(COMPARE_THREADS * 4)]
-        with ThreadPoolExecutor(COMPARE_THREADS) as pool:
-            found = sorted(row for rows in pool.map(compared, parts) for row in rows)
-        for offset, _, stale in found:
-            if stale:
-                data = os.pread(sfd, block, offset)
-                os.pwrite(dfd, data, offset)
-                written += len(data)
+        new = _block_sums(sfd, size, block)
+        old = known if known is not None else _block_sums(dfd, old_size, block)
+        stale = np.ones(len(new), dtype=bool)  # blocks past the old end are written whatever they hold
+        common = min(len(new), len(old))
+        stale[:common] = new[:common] != old[:common]
+        for index in np.flatnonzero(stale).tolist():
+            offset = HEADER_BYTES + index * block
+            data = os.pread(sfd, block, offset)
+            os.pwrite(dfd, data, offset)
+            written += len(data)
         os.pwrite(dfd, os.pread(sfd, HEADER_BYTES, 0), 0)  # last: the headers point at the blocks just written
         os.ftruncate(dfd, size)
         os.fsync(dfd)
-    _write_sums(dst, block, b"".join(new for _, new, _ in found))
+    _write_sums(dst, block, new)
     return written + HEADER_BYTES
 
 
