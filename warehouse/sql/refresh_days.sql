@@ -121,28 +121,43 @@ select
 from changed as c
 left join entity_totals as t on t.entity_id = c.entity_id;
 
+-- name: totals_recomputed
+-- the first and last day of an entity whose first or last day moved off a touched day, from its mart rows
+create or replace temp table totals_recomputed as
+select
+    entity_id,
+    min(day) as first_day,
+    max(day) as last_day
+from entity_daily_mart
+where entity_id in (
+    select entity_id from totals_next
+    where articles > 0 and (first_day is null or last_day is null)
+)
+group by entity_id;
+
 -- name: delete_totals
+-- an entity with no article left has no totals (nor has one that is no entity any more: merged away)
 delete from entity_totals
-where entity_id in (select entity_id from totals_next)
+where entity_id in (select entity_id from totals_next where articles <= 0)
     or entity_id not in (select entity_id from entities);
 
--- name: insert_totals
--- an entity with no article left has no totals; one whose first or last day moved off a touched day is
--- recomputed from its mart rows
-insert into entity_totals
-with recomputed as (
-    select
-        entity_id,
-        min(day) as first_day,
-        max(day) as last_day
-    from entity_daily_mart
-    where entity_id in (
-        select entity_id from totals_next
-        where articles > 0 and (first_day is null or last_day is null)
-    )
-    group by entity_id
-)
+-- name: update_totals
+-- in place (the key unchanged: its index is not touched)
+update entity_totals as t set
+    name = n.name,
+    type = n.type,
+    mentions = n.mentions,
+    articles = n.articles,
+    first_day = coalesce(n.first_day, r.first_day),
+    last_day = coalesce(n.last_day, r.last_day),
+    salient_articles = n.salient_articles
+from totals_next as n
+left join totals_recomputed as r on r.entity_id = n.entity_id
+where t.entity_id = n.entity_id and n.articles > 0;
 
+-- name: insert_totals
+-- the entities new to the totals
+insert into entity_totals
 select
     n.entity_id,
     n.name,
@@ -153,5 +168,6 @@ select
     coalesce(n.last_day, r.last_day) as last_day,
     n.salient_articles
 from totals_next as n
-left join recomputed as r on r.entity_id = n.entity_id
+left join totals_recomputed as r on r.entity_id = n.entity_id
+anti join entity_totals as t on t.entity_id = n.entity_id
 where n.articles > 0;
