@@ -3,30 +3,9 @@
 
 -- name: touched_before
 -- each entity's part of the touched days before the refresh (entity_totals is kept by difference: its
--- totals minus this, plus the same part after)
+-- totals minus this, plus the same part after; macro entity_totals_of, migration 0021)
 create or replace temp table touched_before as
-with daily as (
-    select
-        entity_id,
-        sum(mentions) as mentions,
-        sum(articles) as articles,
-        min(day) as first_day,
-        max(day) as last_day
-    from entity_daily_mart
-    where day in (select day from touched_days)
-    group by entity_id
-),
-
-salient as (
-    select
-        entity_id,
-        sum(articles) as salient_articles
-    from entity_salient_mart
-    where day in (select day from touched_days)
-    group by entity_id
-)
-
-select * from daily full join salient using (entity_id);
+select * from entity_totals_of(coalesce((select list(day) from touched_days), []::date[]));
 
 -- name: delete_mart_days
 delete from entity_daily_mart where day in (select day from touched_days);
@@ -56,30 +35,7 @@ order by day, entity_id;
 
 -- name: touched_after
 create or replace temp table touched_after as
-with daily as (
-    select
-        entity_id,
-        any_value(name) as name,
-        any_value(type) as type,
-        sum(mentions) as mentions,
-        sum(articles) as articles,
-        min(day) as first_day,
-        max(day) as last_day
-    from entity_daily_mart
-    where day in (select day from touched_days)
-    group by entity_id
-),
-
-salient as (
-    select
-        entity_id,
-        sum(articles) as salient_articles
-    from entity_salient_mart
-    where day in (select day from touched_days)
-    group by entity_id
-)
-
-select * from daily full join salient using (entity_id);
+select * from entity_totals_of(coalesce((select list(day) from touched_days), []::date[]));
 
 -- name: totals_next
 -- The totals of every entity the touched days name, before or after: the stored totals plus the change.
