@@ -107,6 +107,7 @@ def pool_docs(cur: duckdb.DuckDBPyConnection) -> tuple[dict[str, Doc], set[str],
     entities, in_batch), the ids of those in the batch, and each one's (row_id, trend_day) when the query
     gives them."""
     names = [c[0] for c in cur.description]
+    placed = "row_id" in names
     docs, batch, places = {}, set(), {}
     for values in cur.fetchall():
         row = dict(zip(names, values, strict=True))
@@ -114,7 +115,7 @@ def pool_docs(cur: duckdb.DuckDBPyConnection) -> tuple[dict[str, Doc], set[str],
                                       tuple(row["entities"]), row["duplicate_of"], row["story_id"], row["site"])
         if row["in_batch"]:
             batch.add(row["article_id"])
-        if "row_id" in row:
+        if placed:
             places[row["article_id"]] = (row["row_id"], row["trend_day"])
     return docs, batch, places
 

@@ -41,7 +41,7 @@ select * from entity_totals_of(coalesce((select list(day) from touched_days), []
 -- The totals of every entity the touched days name, before or after: the stored totals plus the change.
 -- A first (last) day stays known without reading the entity's other days when it was not a touched day
 -- (then it is the minimum of the untouched days), or when the touched days still hold it; otherwise it is
--- null here and recomputed from the entity's rows (insert_totals).
+-- null here and recomputed from the entity's rows (totals_recomputed).
 create or replace temp table totals_next as
 with changed as (
     select
@@ -91,6 +91,13 @@ where entity_id in (
 )
 group by entity_id;
 
+-- name: totals_resolved
+update totals_next as n set
+    first_day = coalesce(n.first_day, r.first_day),
+    last_day = coalesce(n.last_day, r.last_day)
+from totals_recomputed as r
+where r.entity_id = n.entity_id;
+
 -- name: delete_totals
 -- an entity with no article left has no totals (nor has one that is no entity any more: merged away)
 delete from entity_totals
@@ -104,11 +111,10 @@ update entity_totals as t set
     type = n.type,
     mentions = n.mentions,
     articles = n.articles,
-    first_day = coalesce(n.first_day, r.first_day),
-    last_day = coalesce(n.last_day, r.last_day),
+    first_day = n.first_day,
+    last_day = n.last_day,
     salient_articles = n.salient_articles
 from totals_next as n
-left join totals_recomputed as r on r.entity_id = n.entity_id
 where t.entity_id = n.entity_id and n.articles > 0;
 
 -- name: insert_totals
@@ -120,10 +126,9 @@ select
     n.type,
     n.mentions,
     n.articles,
-    coalesce(n.first_day, r.first_day) as first_day,
-    coalesce(n.last_day, r.last_day) as last_day,
+    n.first_day,
+    n.last_day,
     n.salient_articles
 from totals_next as n
-left join totals_recomputed as r on r.entity_id = n.entity_id
 anti join entity_totals as t on t.entity_id = n.entity_id
 where n.articles > 0;
