@@ -13,7 +13,7 @@ import pytest
 from newsmon.stage import load_batch
 from tests.conftest import FIXTURES, read_rows
 from tests.warehouse.test_warehouse import article, sample_batch
-from tests.warehouse.undo import KEYED_BEFORE_0016, undo_0014, undo_0016
+from tests.warehouse.undo import KEYED_BEFORE_0016, undo_0014, undo_0016, undo_0022
 from warehouse.batch import write_table
 from warehouse.checks import DataCheckFailed, load_checks, run_checks
 from warehouse.db import MIGRATIONS, MigrationChanged, connect, migrations, publish
@@ -133,7 +133,8 @@ def test_a_version_15_warehouse_keeps_its_articles_urls_signatures_and_stories_w
     assert all(before.values())
     con.close()
     connect(db).close()  # migrates
-    assert {t: read_rows(db, f"select * from {t}") for t in KEYED_BEFORE_0016} == before
+    since_0022 = "columns(lambda c: c not in ('article_key', 'url_key'))"  # the numeric lookup keys came later
+    assert {t: read_rows(db, f"select {since_0022} from {t}") for t in KEYED_BEFORE_0016} == before
     keys = {t for (t,) in read_rows(db, "select table_name from duckdb_constraints() "
                                         "where constraint_type = 'PRIMARY KEY'")}
     assert keys.isdisjoint(KEYED_BEFORE_0016) and "entities" in keys
@@ -157,3 +158,22 @@ def test_a_version_15_warehouse_keeps_its_articles_urls_signatures_and_stories_w
         run_checks(db, changed)
     for check in ("articles_unique", "urls_unique", "article_signatures_unique", "stories_unique"):
         assert f"{check} (1 rows" in str(failed.value)
+
+
+def test_a_version_21_warehouse_gets_the_numeric_keys_its_loads_find_rows_by(tmp_path):
+    """Migration 0022 writes article_key and url_key for what is stored, so the next load of the same articles
+    and URL updates them rather than storing them again."""
+    db = tmp_path / "v21.duckdb"
+    first = sample_batch(tmp_path)
+    load_batch(db, first)
+    con = duckdb.connect(str(db))
+    undo_0022(con)
+    con.close()
+    connect(db).close()  # migrates
+    assert read_rows(db, "select article_id, article_key = md5_number_lower(article_id) from articles "
+                         "order by 1") == [("a1", True), ("a2", True)]
+    assert read_rows(db, "select url_key = md5_number_lower(url) from urls") == [(True,)]
+    load_batch(db, first)
+    assert read_rows(db, "select count(*), count(distinct article_id) from articles") == [(2, 2)]
+    assert read_rows(db, "select count(*) from urls") == [(1,)]
+    run_checks(db)

@@ -133,6 +133,27 @@ def test_load_is_idempotent(tmp_path):
     run_checks(db)
 
 
+def test_the_load_finds_stored_articles_and_urls_by_their_numeric_keys(tmp_path):
+    """Stored rows are found by article_key / url_key (migration 0022), then by their keys: each is the md5
+    number of its key, and a row the key number does not lead to is not updated but stored again (which the
+    checks then report)."""
+    db = tmp_path / "w.duckdb"
+    b = sample_batch(tmp_path)
+    load_batch(db, b)
+    assert read_rows(db, "select count(*) from articles where article_key = md5_number_lower(article_id)") == [(2,)]
+    assert read_rows(db, "select count(*) from urls where url_key = md5_number_lower(url)") == [(1,)]
+    con = connect(db)
+    con.execute("update articles set article_key = article_key + 1 where article_id = 'a1'")
+    con.execute("update urls set url_key = null")
+    con.close()
+    load_batch(db, b)
+    assert read_rows(db, "select article_id, count(*) from articles group by all order by 1") == [("a1", 2), ("a2", 1)]
+    assert read_rows(db, "select count(*) from urls") == [(2,)]
+    with pytest.raises(DataCheckFailed) as err:
+        run_checks(db)
+    assert "lookup_keys (2 rows" in str(err.value) and "articles_unique" in str(err.value)
+
+
 def test_reload_replaces_mentions_and_keeps_first_seen(tmp_path):
     db = tmp_path / "w.duckdb"
     load_batch(db, sample_batch(tmp_path, "b1"))
@@ -174,10 +195,12 @@ def test_checks_catch_bad_rows(tmp_path):
     con.execute("update articles set duplicate_of = 'a9' where article_id = 'a2'")  # a copy of nothing stored
     con.execute("update urls set article_id = 'a8' where article_id = 'a1'")  # a stored URL without its article
     con.execute("update articles set canonical_url = 'http://n.example/a1' where article_id = 'a2'")
+    con.execute("update articles set article_key = 7 where article_id = 'a2'")  # the load would miss it
     con.close()
     with pytest.raises(DataCheckFailed) as err:
         run_checks(db)
     assert "articles_canonical_url_unique (1 rows, e.g. ('http://n.example/a1', 2)" in str(err.value)
+    assert "lookup_keys (1 rows, e.g. ('article', 'a2')" in str(err.value)
     assert "entities_type_accepted" in str(err.value)
     assert "mentions_offsets_match_text" in str(err.value)
     assert "mentions_article_time (1 rows, e.g. ('mentions', 'a1'" in str(err.value)

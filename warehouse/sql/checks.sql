@@ -37,6 +37,14 @@ select a.canonical_url, count(*) as n
 from batch_articles as a
 group by a.canonical_url
 having count(*) > 1;
+-- name: lookup_keys
+-- the numbers the load finds stored articles and URLs by (migration 0022): a wrong one would make a later
+-- load miss the row and store a second one
+select 'article' as kind, a.article_id as key from batch_articles as a
+where a.article_key is distinct from md5_number_lower(a.article_id)
+union all
+select 'url' as kind, u.url as key from batch_urls as u
+where u.url_key is distinct from md5_number_lower(u.url);
 -- name: articles_not_null
 select a.article_id from batch_articles as a
 where a.url is null or a.canonical_url is null or a.title is null or a.text is null or a.fetched_at is null

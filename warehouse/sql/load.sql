@@ -2,19 +2,27 @@
 -- Parameters: $articles, $entities, $entity_aliases, $mentions, $article_entities, $urls,
 -- $article_signatures, $searches (Parquet paths).
 -- Rows are upserted by key (only entities and aliases have an index); a changed article (new content hash)
--- gets version + 1. Articles and signatures are looked up once (batch_before, signatures_before), then
--- updated by row id and the others appended: ids are hashes, so a lookup by id reads the whole column.
+-- gets version + 1. Articles, URLs and signatures are looked up once (batch_before, urls_before,
+-- signatures_before), then updated (or replaced) by row id and the others appended: ids are hashes, so a
+-- lookup by id reads the whole column (articles and URLs by their 8-byte article_key, url_key).
 
 -- name: batch_before
 -- the batch's articles as stored before this load: where (row id), their old days and times (grouping.sql
--- replaces their keys)
+-- replaces their keys); found by article_key (a number: reading that column costs a fraction of reading the
+-- ids, migration 0022), then their ids compared (materialized first, or DuckDB reads the ids too)
 create or replace temp table batch_before as
-select
-    rowid as row_id,
-    article_id,
-    coalesce(published_at, fetched_at) as article_at,
-    trend_day
-from articles
+with found as materialized (
+    select
+        rowid as row_id,
+        article_id,
+        coalesce(published_at, fetched_at) as article_at,
+        trend_day
+    from articles
+    where article_key in (select md5_number_lower(article_id) from read_parquet($articles))
+)
+
+select *
+from found
 where article_id in (select article_id from read_parquet($articles));
 
 -- name: touched_days_before
@@ -29,7 +37,8 @@ create or replace temp table batch_articles as
 select
     *,
     md5(text) as content_hash,
-    trend_day_of(published_day, published_at, fetched_at) as trend_day
+    trend_day_of(published_day, published_at, fetched_at) as trend_day,
+    md5_number_lower(article_id) as article_key
 from read_parquet($articles);
 
 -- name: update_articles
@@ -169,16 +178,23 @@ from read_parquet($article_entities) as ae
 left join batch_articles as a on a.article_id = ae.article_id;
 
 -- name: urls_before
--- the batch's URLs as stored before this load (where, and what the upsert keeps of them)
+-- the batch's URLs as stored before this load (where, and what the upsert keeps of them), found by url_key
+-- as batch_before finds articles
 create or replace temp table urls_before as
-select
-    rowid as row_id,
-    url,
-    first_seen_at,
-    fetches,
-    search_provider,
-    search_query
-from urls
+with found as materialized (
+    select
+        rowid as row_id,
+        url,
+        first_seen_at,
+        fetches,
+        search_provider,
+        search_query
+    from urls
+    where url_key in (select md5_number_lower(url) from read_parquet($urls))
+)
+
+select *
+from found
 where url in (select url from read_parquet($urls));
 
 -- name: delete_urls
@@ -196,7 +212,8 @@ select
         coalesce(s.fetches, 0) + b.fetches as fetches,
         coalesce(b.search_provider, s.search_provider) as search_provider,
         coalesce(b.search_query, s.search_query) as search_query
-    )
+    ),
+    md5_number_lower(b.url) as url_key
 from read_parquet($urls) as b
 left join urls_before as s on s.url = b.url;
 
