@@ -159,8 +159,8 @@ def window_pool_grouping(db: str, batch: str) -> dict[str, float]:
         run_named(con, LOAD_SQL, src)
         con.execute(MERGE_SQL.read_text(encoding="utf-8"))
         started = time.perf_counter()
-        docs, new, _ = pool_docs(con.execute(WINDOW_POOL_SQL, {"articles": src["articles"], "window_days": max(
-            grouping.duplicate_window_days, grouping.story_window_days)}))
+        docs, new, _ = pool_docs(con.sql(WINDOW_POOL_SQL, params={"articles": src["articles"], "window_days": max(
+            grouping.duplicate_window_days, grouping.story_window_days)}).to_arrow_table())
         read = time.perf_counter() - started
         regroup(docs, new, grouping)
         judged = time.perf_counter() - started - read

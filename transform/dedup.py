@@ -163,8 +163,8 @@ def near_duplicates(pool: Iterable[Doc], changed: set[str], threshold: float = D
             if similarity(sig, docs[other].minhash or b"") >= threshold:
                 groups.union(aid, other)
     members: dict[str, list[str]] = {}
-    for aid in docs:
-        members.setdefault(groups.find(aid), []).append(aid)
+    for aid in [*groups.parent, *affected.difference(groups.parent)]:  # every other article is a group alone,
+        members.setdefault(groups.find(aid), []).append(aid)         # unaffected: nothing to write for it
     out: dict[str, str | None] = {}
     for ids in members.values():
         if not affected.intersection(ids) and not any(docs[i].duplicate_of in changed for i in ids):
