@@ -153,3 +153,24 @@ def test_a_popular_entity_does_not_hide_the_article_that_shares_a_rare_one():
               entities=(*popular, "Minister Lan Pei"))
     out = assign_stories([*crowd, first, new], {"new"}, threshold=0.45, window_days=3)
     assert out == {"new": "first"}
+
+
+def test_on_the_farthest_days_of_the_window_an_article_is_a_candidate_by_its_time():
+    """Placement takes a key's articles of a day whole when every time of that day is within the window of
+    the new article's day, and checks each one's time on the farthest days: three days before 08:00 is in,
+    three days before 07:30 is not."""
+    new_at = datetime(2022, 6, 15, 8, 0)
+    minister = ("Minister Lan Pei", "Port Ardel")
+
+    def placed(aid: str, at: datetime) -> Doc:
+        return Doc(aid, at, None, frozenset({"tariff", "steel", "quota"}), minister, story_id=aid)
+
+    new = Doc("new", new_at, None, frozenset({"tariff", "steel", "quota"}), minister)
+    out = assign_stories([placed("edge", new_at - timedelta(days=3)), new], {"new"}, threshold=0.45, window_days=3)
+    assert out == {"new": "edge"}
+    out = assign_stories([placed("past", new_at - timedelta(days=3, minutes=30)), new], {"new"}, threshold=0.45,
+                         window_days=3)
+    assert out == {"new": "new"}
+    for before, joined in ((timedelta(days=2, hours=11), "two"), (timedelta(days=2, hours=12, minutes=30), "new")):
+        out = assign_stories([placed("two", new_at - before), new], {"new"}, threshold=0.45, window_days=2.5)
+        assert out == {"new": joined}  # a 2.5-day window: the day 2 days before is checked by time too

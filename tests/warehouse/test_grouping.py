@@ -4,6 +4,7 @@ load reads only the stored articles its batch shares a key with."""
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import datetime, timedelta
 
@@ -110,6 +111,7 @@ def test_keyed_pool_groups_a_stream_as_the_whole_window_did(tmp_path, grouping, 
     assert sum(1 for v in want.values() if v[0]) >= events / 3  # the stream has copies and multi-article stories
     assert len({v[1] for v in want.values()}) < len(want) * 0.6
     assert got == want
+    assert gc.isenabled()  # paused while each load's pool was read and judged, then on again
     stories = read_rows(db, "select story_id, size, copies from stories order by 1")  # none left empty by a move
     assert stories == read_rows(db, "select story_id, count(*) filter (where duplicate_of is null), count(*) "
                                     "from articles group by 1 order by 1")
