@@ -3,7 +3,7 @@
 
 -- name: touched_before
 -- each entity's part of the touched days before the refresh (entity_totals is kept by difference: its
--- totals minus this, plus the same part after; macro entity_totals_of, migration 0021)
+-- totals minus this, plus the same part after; macro entity_totals_of, migrations 0021 and 0023)
 create or replace temp table touched_before as
 select * from entity_totals_of(coalesce((select list(day) from touched_days), []::date[]));
 
