@@ -163,8 +163,9 @@ def near_duplicates(pool: Iterable[Doc], changed: set[str], threshold: float = D
             if similarity(sig, docs[other].minhash or b"") >= threshold:
                 groups.union(aid, other)
     members: dict[str, list[str]] = {}
-    for aid in [*groups.parent, *affected.difference(groups.parent)]:  # every other article is a group alone,
-        members.setdefault(groups.find(aid), []).append(aid)         # unaffected: nothing to write for it
+    # the articles in a group, and the affected ones: any other is a group alone and unaffected, nothing to write
+    for aid in [*groups.parent, *affected.difference(groups.parent)]:
+        members.setdefault(groups.find(aid), []).append(aid)
     out: dict[str, str | None] = {}
     for ids in members.values():
         if not affected.intersection(ids) and not any(docs[i].duplicate_of in changed for i in ids):

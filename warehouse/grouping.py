@@ -26,7 +26,7 @@ import pyarrow as pa
 from core.config import Grouping
 from transform.records import Doc
 from warehouse.db import Laps, one
-from warehouse.sqlfile import named_statements, params_for
+from warehouse.sqlfile import named_statements, params_for, statement
 
 log = logging.getLogger("newsmon.warehouse")
 GROUPING_SQL = resources.files("warehouse") / "sql" / "grouping.sql"
@@ -62,10 +62,8 @@ def use_band_layout(con: duckdb.DuckDBPyConnection, bands: int, rows: int) -> bo
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: dict[str, str], name: str, params: dict) -> duckdb.DuckDBPyConnection:
-    try:
+    with statement(GROUPING_SQL.name, name):
         return con.execute(sql[name], params_for(sql[name], params))
-    except duckdb.Error as exc:
-        raise type(exc)(f"grouping.sql [{name}]: {exc}") from exc
 
 
 def _params(con: duckdb.DuckDBPyConnection, tables: Mapping[str, str], grouping: Grouping, judge: Judge,
@@ -100,10 +98,8 @@ def _read_pool(con: duckdb.DuckDBPyConnection, sql: dict[str, str], params: dict
     for name in ("dup_seeds", "dup_pool", "wanted_keys", "placed_carriers"):
         _run(con, sql, name, params)
     key_counts = {"e:" + key: n for key, n in _run(con, sql, "key_counts", params).fetchall()}
-    try:
+    with statement(GROUPING_SQL.name, "pool"):  # as Arrow columns (pool_docs)
         rows = con.sql(sql["pool"], params=params_for(sql["pool"], params)).to_arrow_table()
-    except duckdb.Error as exc:
-        raise type(exc)(f"grouping.sql [pool]: {exc}") from exc
     docs, batch, places = pool_docs(rows)
     return docs, batch, key_counts, places
 

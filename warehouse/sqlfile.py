@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources.abc import Traversable
 
 import duckdb
@@ -22,10 +24,17 @@ def params_for(sql: str, params: dict) -> dict:
     return {name: params[name] for name in dict.fromkeys(_PARAM.findall(sql))}
 
 
+@contextmanager
+def statement(file_name: str, name: str) -> Iterator[None]:
+    """A DuckDB error raised inside names the file and statement it came from ("load.sql [batch_before]: ...")."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise type(exc)(f"{file_name} [{name}]: {exc}") from exc
+
+
 def run_named(con: duckdb.DuckDBPyConnection, sql_file: Traversable, params: dict) -> None:
     """Execute every statement of the file in order, each with the parameters it names."""
     for name, sql in named_statements(sql_file):
-        try:
+        with statement(sql_file.name, name):
             con.execute(sql, params_for(sql, params))
-        except duckdb.Error as exc:
-            raise type(exc)(f"{sql_file.name} [{name}]: {exc}") from exc
