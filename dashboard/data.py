@@ -176,8 +176,11 @@ def articles(wh: Warehouse, start: date, end: date, outlets: list[str] | None = 
     """The newest `limit` articles that pass the filters, with outlet and reason; and how many pass."""
     page = query(wh, "articles", start=start, end=end, outlets=sorted(outlets or []), relations=sorted(relations or []),
                  story=story, entity_id=entity_id, copies=copies, limit=limit)
-    total = int(page["total"].iloc[0]) if not page.empty else 0
-    return query(wh, "articles_detail", ids=list(page["article_id"])), total
+    if page.empty:
+        return query(wh, "articles_detail", ids=[], first_day=start, last_day=end), 0
+    days = pd.to_datetime(page["day"]).dt.date  # the detail query skips the other days' rows
+    return query(wh, "articles_detail", ids=list(page["article_id"]), first_day=days.min(),
+                 last_day=days.max()), int(page["total"].iloc[0])
 
 
 def outlet_names(wh: Warehouse) -> list[str]:

@@ -236,3 +236,28 @@ def _serves(pid: str, port: int) -> bool:
             return f"--server.port\0{port}\0".encode() in fh.read()
     except OSError:
         return False
+
+
+def test_queries_that_read_only_their_days_agree_with_the_views(network_db):
+    """The articles page's detail (read by the page's days), the series' day totals (the range's days only) and
+    the summary's first and last day (from articles) give what views article_list and articles_daily give."""
+    from dashboard import data
+    from tests.conftest import read_rows
+
+    wh = data.Warehouse.at(network_db)
+    start, end = date(2022, 6, 1), date(2022, 6, 30)
+    page, total = data.articles(wh, start, end)
+    listed = read_rows(network_db, "select article_id from article_list where day between '2022-06-01' and "
+                                   "'2022-06-30' order by coalesce(published_at, fetched_at) desc, article_id")
+    assert total == len(listed) and list(page["article_id"]) == [aid for (aid,) in listed]
+    assert pd.to_datetime(page["published_at"]).dt.date.nunique() > 2  # the detail spans several days
+    assert data.articles(wh, date(2030, 1, 1), date(2030, 1, 31))[1] == 0
+
+    daily = dict(read_rows(network_db, "select day, articles from articles_daily"))
+    series = data.entity_series(wh, ["Xi Jinping"], start, end)
+    assert len(series) == 30 and sum(daily.values()) > 0
+    assert {row.day.date(): row.day_articles for row in series.itertuples()} == \
+        {start + timedelta(days=i): daily.get(start + timedelta(days=i), 0) for i in range(30)}
+
+    summary = data.summary(wh)
+    assert (summary["first_day"].date(), summary["last_day"].date()) == (min(daily), max(daily))

@@ -5,6 +5,7 @@
 with picked as (
     select
         a.article_id,
+        a.trend_day as day,
         coalesce(a.published_at, a.fetched_at) as seen_at
     from articles as a
     where a.trend_day between $start and $end
@@ -23,6 +24,7 @@ counted as (
 final as (
     select
         p.article_id,
+        p.day,
         c.total
     from picked as p, counted as c
     order by p.seen_at desc, p.article_id

@@ -24,6 +24,14 @@ counts as (
     group by all
 ),
 
+day_totals as (  -- the range's days only: joined without this filter, the view counted every day's articles
+    select
+        day,
+        articles
+    from articles_daily
+    where day between $start and $end
+),
+
 final as (
     select
         d.day,
@@ -34,7 +42,7 @@ final as (
     from days as d
     cross join (select distinct name from chosen) as n
     left join counts as c on c.day = d.day and c.name = n.name
-    left join articles_daily as a on a.day = d.day
+    left join day_totals as a on a.day = d.day
 )
 
 select * from final order by name, day;

@@ -1,9 +1,9 @@
 -- The warehouse in one row: what the snapshot holds and when it was published.
-with days as (
+with days as (  -- from articles, not view articles_daily: its per-day counts cost 0.16 s at ten million
     select
-        min(day) as first_day,
-        max(day) as last_day
-    from articles_daily
+        min(trend_day) as first_day,
+        max(trend_day) as last_day
+    from articles
 ),
 
 published as (
