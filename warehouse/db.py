@@ -82,19 +82,27 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 f"{recorded[:12]}, shipped {shipped[version][1][:12]}): migrations are immutable once "
                 "released; put the change in a new migration")
     applied = []
-    for version, name, sql in migrations():
-        if version in done:
-            continue
-        con.execute("begin transaction")
-        try:
-            con.execute(sql)
-            con.execute("insert into schema_migrations values (?, ?, cast(now() at time zone 'UTC' as timestamp), ?)",
-                        [version, name, checksum(sql)])
-            con.execute("commit")
-        except Exception as exc:
-            rollback(con, exc)
-            raise
-        applied.append(version)
+    pending = [(version, name, sql) for version, name, sql in migrations() if version not in done]
+    bar = one(con, "select current_setting('enable_progress_bar')")[0]
+    con.execute("set enable_progress_bar = false")  # each migration is logged instead (DuckDB's bar, on a
+    try:                                            # terminal, interleaved with the CLI's own progress)
+        for version, name, sql in pending:
+            started = time.perf_counter()
+            con.execute("begin transaction")
+            try:
+                con.execute(sql)
+                con.execute("insert into schema_migrations values (?, ?, cast(now() at time zone 'UTC' as timestamp), "
+                            "?)", [version, name, checksum(sql)])
+                con.execute("commit")
+            except Exception as exc:
+                rollback(con, exc)
+                raise
+            applied.append(version)
+            if done:  # an existing warehouse upgraded (a new one is created silently)
+                log.info("warehouse migrated to version %d (%s) in %.1f s", version, name,
+                         time.perf_counter() - started)
+    finally:
+        con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
     con.execute("update schema_migrations set checksum = s.checksum "
                 "from (select unnest(?::integer[]) as version, unnest(?::varchar[]) as checksum) as s "
                 "where schema_migrations.version = s.version and schema_migrations.checksum is null",

@@ -160,16 +160,22 @@ def test_a_version_15_warehouse_keeps_its_articles_urls_signatures_and_stories_w
         assert f"{check} (1 rows" in str(failed.value)
 
 
-def test_a_version_21_warehouse_gets_the_numeric_keys_its_loads_find_rows_by(tmp_path):
+def test_a_version_21_warehouse_gets_the_numeric_keys_its_loads_find_rows_by(tmp_path, caplog):
     """Migration 0022 writes article_key and url_key for what is stored, so the next load of the same articles
-    and URL updates them rather than storing them again."""
+    and URL updates them rather than storing them again. Each migration an upgrade applies is logged (DuckDB's
+    progress bar is off while they run, and on again after)."""
     db = tmp_path / "v21.duckdb"
     first = sample_batch(tmp_path)
     load_batch(db, first)
     con = duckdb.connect(str(db))
     undo_0022(con)
     con.close()
-    connect(db).close()  # migrates
+    with caplog.at_level("INFO", logger="newsmon.warehouse"):
+        con = connect(db)  # migrates
+    assert con.execute("select current_setting('enable_progress_bar')").fetchall() == [(True,)]
+    con.close()
+    upgraded = [r.getMessage() for r in caplog.records if r.getMessage().startswith("warehouse migrated")]
+    assert upgraded and upgraded[0].startswith("warehouse migrated to version 22 (0022_lookup_keys.sql) in ")
     assert read_rows(db, "select article_id, article_key = md5_number_lower(article_id) from articles "
                          "order by 1") == [("a1", True), ("a2", True)]
     assert read_rows(db, "select url_key = md5_number_lower(url) from urls") == [(True,)]
