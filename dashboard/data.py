@@ -30,6 +30,10 @@ PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
            "#2f4b7c"]
 EXTRA = ["#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#499894", "#86bcb6", "#d37295", "#fabfd2", "#d4a6c8",
          "#665191"]  # for the names that own no colour
+# the crawl ledger's states (urls.state) own the palette in this order, so no two look alike (by a hash of
+# the name, duplicate, feed and stored all came out teal); blocked, the rarest, takes its hashed colour
+CRAWL_STATES = ["stored", "feed", "failed", "unchanged", "irrelevant", "queued", "duplicate", "not_article",
+                "robots_disallowed", "gone"]
 
 
 @dataclass(frozen=True)

@@ -142,12 +142,12 @@ def bar_chart(frame: pd.DataFrame, series: str, value: str, start: date, end: da
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and Parquet downloads of exactly the rows shown."""
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
+    row = st.container(horizontal=True)  # each button as wide as its label (in columns "Parquet" was cut)
+    row.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
                          key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
-    right.download_button("Download Parquet", buffer.getvalue(), f"{name}.parquet", "application/vnd.apache.parquet",
+    row.download_button("Download Parquet", buffer.getvalue(), f"{name}.parquet", "application/vnd.apache.parquet",
                           key=f"{key}_parquet", on_click="ignore", icon=":material/download:")
 
 
@@ -186,7 +186,7 @@ RISING_COLUMNS = {
 
 ARTICLE_COLUMNS = {
     "published_at": DATETIME("Published (UTC)", format="YYYY-MM-DD HH:mm"),
-    "outlet": TEXT("Outlet", width="small"),
+    "outlet": TEXT("Outlet", width="medium"),  # "small" cut "The Harbour Courier" to "The Harbou"
     "title": TEXT("Title", width="large"),
     "url": st.column_config.LinkColumn("Link", display_text="open ↗", width="small"),
     "relation": TEXT("Relation", width="small", help="How it relates to the seeds: seed, linked (from a related "

@@ -27,8 +27,8 @@ else:
     last = ui.day(summary["last_check_day"])
     first = max(ui.day(summary["first_check_day"]), last - timedelta(days=29))
     st.caption(f"By the day of each URL's last check (not publication day): {first:%d %b} to {last:%d %b %Y}.")
-    st.altair_chart(ui.bar_chart(data.crawl_days(wh, first, last), "state", "urls", first, last, "URLs"),
-                    width="stretch")
+    st.altair_chart(ui.bar_chart(data.crawl_days(wh, first, last), "state", "urls", first, last, "URLs",
+                                 ranked=data.CRAWL_STATES), width="stretch")
 
 st.subheader("Why URLs failed")
 failures = data.crawl_failures(wh)

@@ -3,6 +3,9 @@ text."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -35,6 +38,16 @@ def test_a_colour_depends_on_the_name_not_on_what_else_is_drawn():
     assert together["China"] == data.PALETTE[0] and other["Beijing"] == data.PALETTE[1]
     top = data.colours(ranked, ranked)
     assert len(set(top.values())) == len(ranked)  # the largest entities never share a colour
+
+
+def test_every_crawl_state_has_a_colour_of_its_own():
+    """The states urls.state's comment lists, each in a colour no other state has."""
+    sql = (Path(__file__).resolve().parents[2] / "warehouse" / "migrations" / "0008_self_describing.sql").read_text()
+    listed = sql.split("comment on column urls.state is 'Ledger state: ")[1].split("';")[0]
+    states = [part.strip().rstrip(".") for part in re.sub(r"\s*\([^)]*\)", "", listed).split(",")]
+    assert len(states) == 11 and set(data.CRAWL_STATES) <= set(states)
+    colour = data.colours(states, data.CRAWL_STATES)
+    assert len(set(colour.values())) == len(states)
 
 
 def test_names_that_own_no_colour_spread_over_twenty():
