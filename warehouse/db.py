@@ -13,7 +13,7 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -64,6 +64,18 @@ def checksum(sql: str) -> str:
     return hashlib.sha256(sql.encode("utf-8")).hexdigest()
 
 
+@contextmanager
+def _without_progress_bar(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's progress bar off, then as it was: migrations are logged one by one instead (on a terminal the
+    bar drew over the CLI's own progress)."""
+    bar = one(con, "select current_setting('enable_progress_bar')")[0]
+    con.execute("set enable_progress_bar = false")
+    try:
+        yield
+    finally:
+        con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply migrations not yet recorded in schema_migrations; return the versions applied.
 
@@ -83,9 +95,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "released; put the change in a new migration")
     applied = []
     pending = [(version, name, sql) for version, name, sql in migrations() if version not in done]
-    bar = one(con, "select current_setting('enable_progress_bar')")[0]
-    con.execute("set enable_progress_bar = false")  # each migration is logged instead (DuckDB's bar, on a
-    try:                                            # terminal, interleaved with the CLI's own progress)
+    with _without_progress_bar(con) if pending else nullcontext():  # nothing to run: no setting touched
         for version, name, sql in pending:
             started = time.perf_counter()
             con.execute("begin transaction")
@@ -101,8 +111,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             if done:  # an existing warehouse upgraded (a new one is created silently)
                 log.info("warehouse migrated to version %d (%s) in %.1f s", version, name,
                          time.perf_counter() - started)
-    finally:
-        con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
     con.execute("update schema_migrations set checksum = s.checksum "
                 "from (select unnest(?::integer[]) as version, unnest(?::varchar[]) as checksum) as s "
                 "where schema_migrations.version = s.version and schema_migrations.checksum is null",
