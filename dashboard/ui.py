@@ -132,7 +132,7 @@ def bar_chart(frame: pd.DataFrame, series: str, value: str, start: date, end: da
     colour_of = data.colours(names, ranked)
     return (alt.Chart(frame, height=300).mark_bar()
             .encode(x=daily_axis(start, end + timedelta(days=1), unit=True),
-                    y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(tickMinStep=1, format="d")),
+                    y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(tickMinStep=1, format=",d")),
                     color=alt.Color(f"{series}:N", title=None,
                                     scale=alt.Scale(domain=names, range=[colour_of[n] for n in names]),
                                     legend=alt.Legend(orient="bottom", labelLimit=400, columns=4)),
